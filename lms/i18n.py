@@ -1,0 +1,115 @@
+"""Languages: Tajik (default), Russian, English; the choice follows ?lang=, the session,
+the signed-in user and the terminal, in that order. Also the ``flask i18n`` commands."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import click
+from flask import Flask, current_app, g, has_request_context, request, session
+from flask.cli import AppGroup
+from flask_babel import get_locale
+from flask_login import current_user
+
+from .config import DEFAULT_LOCALE, SUPPORTED_LOCALES
+from .extensions import babel
+
+LANGUAGE_NAMES = {"tg": "Тоҷикӣ", "ru": "Русский", "en": "English"}
+# Languages a course can be written in (English is for developers only).
+CONTENT_LOCALES = ("tg", "ru")
+
+
+def select_locale() -> str:
+    if not has_request_context():  # commands speak the default language
+        return DEFAULT_LOCALE
+    asked = request.args.get("lang")
+    if asked in SUPPORTED_LOCALES:
+        return asked
+    chosen = session.get("lang")
+    if chosen in SUPPORTED_LOCALES:
+        return chosen
+    user = current_user if current_user and current_user.is_authenticated else None
+    if user is not None and user.locale in SUPPORTED_LOCALES:
+        return user.locale
+    terminal = getattr(g, "terminal", None)
+    if terminal is not None and terminal.locale in SUPPORTED_LOCALES:
+        return terminal.locale
+    return DEFAULT_LOCALE
+
+
+def remember_language() -> None:
+    """Persist ``?lang=`` on the session, the user and the terminal."""
+    asked = request.args.get("lang")
+    if asked not in SUPPORTED_LOCALES:
+        return
+    session["lang"] = asked
+    changed = False
+    if current_user and current_user.is_authenticated and current_user.locale != asked:
+        current_user.locale = asked
+        changed = True
+    terminal = getattr(g, "terminal", None)
+    if terminal is not None and terminal.locale != asked:
+        terminal.locale = asked
+        changed = True
+    if changed:
+        from .extensions import db
+
+        db.session.commit()
+
+
+def current_language() -> str:
+    return str(get_locale() or DEFAULT_LOCALE)
+
+
+def init_app(app: Flask) -> None:
+    babel.init_app(app, locale_selector=select_locale)
+    app.cli.add_command(i18n_cli)
+
+    @app.context_processor
+    def _languages():
+        return {"LANGUAGE_NAMES": LANGUAGE_NAMES, "current_language": current_language}
+
+
+i18n_cli = AppGroup("i18n", help="Extract, update and compile the translation catalogs.")
+
+
+def _root() -> Path:
+    return Path(current_app.root_path).parent
+
+
+def _pybabel(*args: str) -> None:
+    cmd = [sys.executable, "-m", "babel.messages.frontend", *args]
+    result = subprocess.run(cmd, cwd=_root(), check=False)
+    if result.returncode:
+        raise click.ClickException("pybabel " + " ".join(args[:1]) + " failed")
+
+
+@i18n_cli.command("extract")
+def extract() -> None:
+    """Collect every translatable string into translations/messages.pot."""
+    _pybabel(
+        "extract", "-F", "babel.cfg", "-k", "_l", "-k", "lazy_gettext", "--add-comments=i18n:",
+        "--no-location", "--sort-output", "--project=Umed",
+        "-o", "translations/messages.pot", "lms",
+    )
+
+
+@i18n_cli.command("update")
+def update() -> None:
+    """Extract, then merge new strings into the Tajik and Russian catalogs."""
+    extract.callback()  # type: ignore[misc]
+    for lang in CONTENT_LOCALES:  # English is the source language
+        po = _root() / "translations" / lang / "LC_MESSAGES" / "messages.po"
+        if po.exists():
+            _pybabel("update", "-i", "translations/messages.pot", "-d", "translations",
+                     "-l", lang, "--no-fuzzy-matching", "--ignore-obsolete")
+        else:
+            _pybabel("init", "-i", "translations/messages.pot", "-d", "translations", "-l", lang)
+
+
+@i18n_cli.command("compile")
+def compile_() -> None:
+    """Build the .mo files the application reads."""
+    _pybabel("compile", "-d", "translations", "--statistics")

@@ -1,0 +1,13 @@
+"""Import every model module so the metadata is complete (Alembic and tests use this)."""
+
+from .audit import models as _audit  # noqa: F401
+from .auth import models as _auth  # noqa: F401
+from .extensions import db
+from .terminals import models as _terminals  # noqa: F401
+
+try:  # the content area's models
+    from .content import models as _content  # noqa: F401
+except ImportError:  # pragma: no cover
+    pass
+
+metadata = db.metadata

@@ -1,0 +1,56 @@
+"""``make run``: load the demo into an empty database, print the sign-ins, start gunicorn."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import sys
+
+from sqlalchemy import func, select
+
+
+def _prepare() -> None:
+    from . import create_app
+    from .auth.models import User
+    from .extensions import db
+
+    app = create_app()
+    with app.app_context():
+        empty = not db.session.scalar(select(func.count()).select_from(User))
+        runner = app.test_cli_runner()
+        if empty:
+            result = runner.invoke(args=["lms", "demo"])
+            print(result.output)
+            if result.exit_code:
+                sys.exit(result.exit_code)
+            content = app.config.get("BUNDLED_CONTENT_DIR")
+            if content and "content" in runner.app.cli.commands.get("lms").commands:  # type: ignore[union-attr]
+                result = runner.invoke(args=["lms", "content", "import", content])
+                print(result.output)
+        else:
+            from . import demo
+
+            print("Demo sign-ins (unless changed with `flask --app wsgi lms demo --password`):")
+            print(f"  staff: admin, lecturer, officer, officer2 — password {demo.DEFAULT_PASSWORD}")
+            print(f"  learners: 1001–1020 and 2001–2005 — PIN {demo.DEFAULT_PIN}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description="Serve Umed with gunicorn.")
+    parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", 5000)))
+    parser.add_argument("--workers", type=int, default=2)
+    args = parser.parse_args()
+    _prepare()
+    if os.environ.get("LMS_KIOSK_ANY_BROWSER") == "1":
+        print("DEMO MODE: learners may sign in from any browser (LMS_KIOSK_ANY_BROWSER=1).")
+        print("Never use demo mode in a prison: there, only enrolled kiosks accept learners.")
+    print(f"Umed is at http://127.0.0.1:{args.port}/  (staff: http://127.0.0.1:{args.port}/staff/signin)")
+    gunicorn = shutil.which("gunicorn", path=os.path.dirname(sys.executable)) or "gunicorn"
+    os.execv(gunicorn, [gunicorn, "--bind", f"127.0.0.1:{args.port}",
+                        "--workers", str(args.workers), "--threads", "4",
+                        "--access-logfile", "-", "wsgi:app"])
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,15 @@
+from sqlalchemy import func, select
+
+from lms.auth.models import Role, User
+from lms.terminals.models import Terminal
+
+
+def test_demo_is_idempotent_and_sets_password(runner, db, auth):
+    assert runner.invoke(args=["lms", "demo"]).exit_code == 0
+    result = runner.invoke(args=["lms", "demo", "--password", "another-pass", "--pin", "5555"])
+    assert result.exit_code == 0, result.output
+    assert "officer2" in result.output and "2001–2005" in result.output
+    count = db.session.scalar(select(func.count()).where(User.role == Role.LEARNER))
+    assert count == 25
+    assert db.session.scalar(select(func.count()).select_from(Terminal)) == 2
+    assert auth.staff("officer", "another-pass").status_code == 302
