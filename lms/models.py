@@ -2,12 +2,9 @@
 
 from .audit import models as _audit  # noqa: F401
 from .auth import models as _auth  # noqa: F401
+from .content import models as _content  # noqa: F401
 from .extensions import db
+from .learn import models as _learn  # noqa: F401
 from .terminals import models as _terminals  # noqa: F401
-
-try:  # the content area's models
-    from .content import models as _content  # noqa: F401
-except ImportError:  # pragma: no cover
-    pass
 
 metadata = db.metadata

@@ -66,6 +66,18 @@ def _app(backend, tmp_path_factory):
     return app
 
 
+class _TestSession(scoped_session):
+    """The request teardown's ``remove()`` only rolls back what was not committed, so objects
+    a test holds stay attached (and are refreshed) across requests."""
+
+    def remove(self) -> None:
+        if self.registry.has():
+            self.registry().rollback()
+
+    def dispose(self) -> None:
+        super().remove()
+
+
 @pytest.fixture
 def app(_app) -> Iterator:
     """The app, with every database change of the test rolled back afterwards."""
@@ -76,13 +88,13 @@ def app(_app) -> Iterator:
         connection = _db.engine.connect()
     outer = connection.begin()
     original = _db.session
-    _db.session = scoped_session(
+    _db.session = _TestSession(
         sessionmaker(bind=connection, join_transaction_mode="create_savepoint")
     )
     try:
         yield _app
     finally:
-        _db.session.remove()
+        _db.session.dispose()
         _db.session = original
         outer.rollback()
         connection.close()

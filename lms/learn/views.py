@@ -1,14 +1,190 @@
-"""The learner's kiosk pages."""
+"""The learner's kiosk pages: home, course, lesson player, answers, certificates."""
 
 from __future__ import annotations
 
-from flask import render_template
+import re
+import uuid
+
+from flask import abort, flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
 
 from ..auth.access import learner_required
-from . import bp
+from ..content.models import Course, Exercise, Lesson
+from ..extensions import db
+from ..i18n import current_language
+from . import bp, exercise_view, responses
+from . import services as learn
+from .models import Status
+
+PLACEHOLDER = re.compile(r'<div class="exercise" data-exercise="([A-Za-z0-9_-]+)"></div>')
+
+
+def _terminal_id() -> int | None:
+    terminal = g.get("terminal")
+    return terminal.id if terminal is not None else None
+
+
+def _lesson_or_404(lesson_id: int) -> Lesson:
+    lesson = db.session.get(Lesson, lesson_id)
+    if lesson is None or not lesson.active or lesson.course.published_at is None:
+        abort(404)
+    return lesson
+
+
+def _refuse(error: learn.LearnError):
+    if error.code == "missing":
+        abort(404)
+    message = {
+        "locked": _("This lesson opens when you finish the one before it."),
+        "no_tries": _("You have used all your tries for this exercise."),
+        "done": _("You have already answered this."),
+    }.get(error.code, _("Please choose or write an answer first."))
+    if request.accept_mimetypes.best == "application/json":
+        return {"error": message, "code": error.code}, 409 if error.code != "bad_answer" else 400
+    flash(message, "error")
+    return None
 
 
 @bp.get("/")
 @learner_required
 def home():
-    return render_template("learn/home.html")
+    lang = current_language()
+    courses = learn.published_courses()
+    plan = learn.plan(current_user)
+    planned = {item.course_id for item in plan}
+    return render_template(
+        "learn/home.html", lang=lang, target=learn.continue_target(current_user),
+        plan=plan, others=[c for c in courses if c.id not in planned],
+        totals=learn.course_totals(current_user),
+        certificates=learn.certificates(current_user),
+    )
+
+
+@bp.get("/continue")
+@learner_required
+def resume():
+    target = learn.continue_target(current_user)
+    if target is None:
+        return redirect(url_for("learn.home"))
+    lesson, page = target
+    return redirect(url_for("learn.lesson", lesson_id=lesson.id, page=page + 1))
+
+
+@bp.get("/courses/<int:course_id>")
+@learner_required
+def course(course_id: int):
+    course = db.session.get(Course, course_id)
+    if course is None or course.published_at is None or not course.active:
+        abort(404)
+    progress = learn.progress_by_lesson(current_user, [course.id])
+    modules = [(m, [le for le in m.lessons if le.active]) for m in course.modules
+               if m.retired_at is None]
+    return render_template(
+        "learn/course.html", course=course, modules=modules, progress=progress,
+        status=lambda lesson: learn.lesson_status(lesson, progress),
+        totals=learn.course_totals(current_user).get(course.id, (0, 0)),
+        next_lesson=learn.next_lesson(course, progress), lang=current_language(),
+    )
+
+
+@bp.get("/lessons/<int:lesson_id>")
+@learner_required
+def lesson(lesson_id: int, draft: dict | None = None):
+    lesson = _lesson_or_404(lesson_id)
+    lang = current_language()
+    page = max(request.args.get("page", 1, type=int) or 1, 1) - 1
+    try:
+        progress = learn.view_page(current_user, lesson, page, lang, _terminal_id())
+    except learn.LearnError as error:
+        _refuse(error)
+        return redirect(url_for("learn.course", course_id=lesson.course_id))
+    db.session.commit()
+    return _render_lesson(lesson, progress, lang, draft or {})
+
+
+def _render_lesson(lesson: Lesson, progress, lang: str, draft: dict):
+    content = lesson.content(lang)
+    page = progress.current_page
+    html = content.pages[page] if content and content.pages else ""
+    by_key = {e.key: e for e in lesson.exercises if e.active}
+    on_page = [by_key[k] for k in PLACEHOLDER.findall(html) if k in by_key]
+    attempts = learn.latest_attempts(current_user, on_page, progress.round)
+    views = {e.key: exercise_view.build(current_user, e, content.lang if content else lang,
+                                        attempts.get(e.id, []), draft.get(e.id))
+             for e in on_page}
+    parts = PLACEHOLDER.split(html)  # text, key, text, key, ...
+    return render_template(
+        "learn/lesson.html", lesson=lesson, course=lesson.course, content=content,
+        progress=progress, page=page, page_count=progress.page_count, parts=parts,
+        views=views, other_language=content is not None and content.lang != lang,
+        done=progress.status is Status.DONE,
+        exhausted=learn.exhausted(current_user, lesson, progress),
+        keyboard=responses.keyboard_rows(content.lang if content else lang),
+        number_keys=responses.NUMBER_KEYS, new_client_id=lambda: uuid.uuid4().hex,
+    )
+
+
+@bp.post("/exercises/<int:exercise_id>")
+@learner_required
+def answer(exercise_id: int):
+    exercise = db.session.get(Exercise, exercise_id)
+    if exercise is None or not exercise.active:
+        abort(404)
+    lesson = _lesson_or_404(exercise.lesson_id)
+    lang = request.form.get("lang") or current_language()
+    if lang not in exercise.data:
+        lang = exercise._lang(lang)
+    kind = exercise.type
+    key = request.form.get("key")
+    if key is not None and key != "check":  # a key of the on-screen keyboard, without JS
+        text = responses.press(request.form.get("text", ""), key, numeric=kind == "numerical")
+        progress = learn.progress_by_lesson(current_user, [lesson.course_id]).get(lesson.id)
+        if progress is None:
+            abort(404)
+        return _render_lesson(lesson, progress, lang, {exercise.id: text})
+    response = responses.parse(kind, request.form)
+    wants_json = request.accept_mimetypes.best == "application/json"
+    try:
+        if response is None:
+            raise learn.LearnError("bad_answer")
+        outcome = learn.submit_answer(current_user, exercise, response,
+                                      request.form.get("client_id", ""), lang, _terminal_id())
+    except learn.LearnError as error:
+        db.session.rollback()
+        refused = _refuse(error)
+        if refused is not None:
+            return refused
+        return redirect(_back_to(exercise, lang))
+    db.session.commit()
+    if wants_json:
+        return exercise_view.outcome_json(current_user, exercise, lang, outcome)
+    if outcome.certificate is not None:
+        flash(_("You finished the course! Your certificate is ready."), "success")
+    return redirect(_back_to(exercise, lang))
+
+
+def _back_to(exercise: Exercise, lang: str) -> str:
+    page = exercise.data.get(lang, {}).get("page", 0)
+    return url_for("learn.lesson", lesson_id=exercise.lesson_id, page=page + 1,
+                   _anchor=f"ex-{exercise.id}")
+
+
+@bp.post("/lessons/<int:lesson_id>/retake")
+@learner_required
+def retake(lesson_id: int):
+    lesson = _lesson_or_404(lesson_id)
+    try:
+        learn.retake(current_user, lesson)
+    except learn.LearnError as error:
+        _refuse(error)
+        return redirect(url_for("learn.lesson", lesson_id=lesson.id))
+    db.session.commit()
+    return redirect(url_for("learn.lesson", lesson_id=lesson.id, page=1))
+
+
+@bp.get("/certificates")
+@learner_required
+def certificates():
+    return render_template("learn/certificates.html",
+                           certificates=learn.certificates(current_user), lang=current_language())

@@ -1,0 +1,75 @@
+"""What the kiosk shows of an exercise: the public view (no answers) plus the learner's state."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import render_template
+from flask_babel import gettext as _
+
+from ..auth.models import User
+from ..content import grading
+from ..content.models import Exercise
+from . import services as learn
+from .models import Attempt
+
+
+def _feedback_html(exercise: Exercise, lang: str, result: grading.Result | None) -> dict[str, Any]:
+    if result is None:
+        return {}
+    render = exercise.renderer(lang)
+    return {
+        "graded": result.graded,
+        "correct": result.correct,
+        "fraction": result.fraction,
+        "feedback": [render(text, "markdown") for text in result.feedback if text],
+        "general": render(result.general_feedback, "markdown") if result.general_feedback else "",
+    }
+
+
+def build(user: User, exercise: Exercise, lang: str, attempts: list[Attempt],
+          draft: str | None = None) -> dict[str, Any]:
+    """Everything the exercise template needs; correct answers only once no try is left."""
+    question = exercise.question(lang)
+    view = grading.public_view(question, render=exercise.renderer(lang),
+                               shuffle_seed=learn.shuffle_seed(user, exercise))
+    last = attempts[-1] if attempts else None
+    result = None
+    if last is not None:
+        result = grading.grade(question, last.response,
+                               shuffle_seed=learn.shuffle_seed(user, exercise))
+    left = learn.tries_left(exercise.lesson, attempts)
+    finished = last is not None and (last.correct or not last.graded or left == 0)
+    return {
+        "exercise": exercise,
+        "view": view,
+        "lang": lang,
+        "last": last,
+        "result": _feedback_html(exercise, lang, result),
+        "tries_left": left,
+        "finished": finished,
+        "correct_answer": result.correct_answer if (result and left == 0 and not last.correct
+                                                    and last.graded) else "",
+        "draft": draft if draft is not None else (
+            last.response if last is not None and isinstance(last.response, str) else ""),
+        "chosen": last.response if last is not None else None,
+    }
+
+
+def outcome_json(user: User, exercise: Exercise, lang: str, outcome: learn.Outcome) -> dict:
+    """The JSON answer to a JavaScript submission: feedback HTML and the updated exercise."""
+    attempts = learn.attempts_for(user, exercise, outcome.attempt.round)
+    state = build(user, exercise, lang, attempts)
+    html = render_template("learn/_exercise.html", s=state, keyboard=None, number_keys="",
+                           new_client_id=lambda: "")
+    return {
+        "correct": outcome.attempt.correct,
+        "graded": outcome.attempt.graded,
+        "repeated": outcome.repeated,
+        "tries_left": outcome.tries_left,
+        "lesson_done": outcome.lesson_done,
+        "certificate": outcome.certificate.code if outcome.certificate else None,
+        "message": _("You finished the course! Your certificate is ready.")
+        if outcome.certificate else "",
+        "html": html,
+    }

@@ -1,0 +1,148 @@
+"""What learners do: per-lesson progress, answers, the event log, certificates, the plan."""
+
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import JSON, Enum, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from .. import clock
+from ..auth.models import User
+from ..content.models import Course, Exercise, Lesson
+from ..extensions import db
+
+
+class Status(enum.Enum):
+    NOT_STARTED = "not_started"
+    IN_PROGRESS = "in_progress"
+    DONE = "done"
+
+
+class LessonProgress(db.Model):
+    """Where a learner is in one lesson: pages seen, score, done or not."""
+
+    __tablename__ = "lesson_progress"
+    __table_args__ = (
+        UniqueConstraint("user_id", "lesson_id"),
+        Index("ix_lesson_progress_user_updated", "user_id", "updated_at"),
+        Index("ix_lesson_progress_course_status", "course_id", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    lesson_id: Mapped[int] = mapped_column(ForeignKey("lessons.id"))
+    course_id: Mapped[int] = mapped_column(ForeignKey("courses.id"))
+    status: Mapped[Status] = mapped_column(
+        Enum(Status, name="progress_status", values_callable=lambda e: [m.value for m in e],
+             native_enum=False, length=16), default=Status.IN_PROGRESS)
+    current_page: Mapped[int] = mapped_column(default=0)
+    pages_seen: Mapped[list[int]] = mapped_column(JSON, default=list)
+    page_count: Mapped[int] = mapped_column(default=1)
+    score: Mapped[float] = mapped_column(default=0.0)  # 0..1 over the graded exercises
+    # A lesson can be taken again after its tries ran out; tries count within a round.
+    round: Mapped[int] = mapped_column(default=1)
+    started_at: Mapped[datetime] = mapped_column(default=clock.now)
+    updated_at: Mapped[datetime] = mapped_column(default=clock.now)
+    completed_at: Mapped[datetime | None]
+
+    lesson: Mapped[Lesson] = relationship()
+    course: Mapped[Course] = relationship()
+
+
+class Attempt(db.Model):
+    """One answer to one exercise. ``client_id`` makes a repeated submission count once."""
+
+    __tablename__ = "attempts"
+    __table_args__ = (
+        UniqueConstraint("user_id", "client_id"),
+        Index("ix_attempts_user_exercise", "user_id", "exercise_id"),
+        Index("ix_attempts_exercise", "exercise_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    client_id: Mapped[str] = mapped_column(String(64))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    exercise_id: Mapped[int] = mapped_column(ForeignKey("exercises.id"))
+    lesson_id: Mapped[int] = mapped_column(ForeignKey("lessons.id"))
+    round: Mapped[int] = mapped_column(default=1)
+    try_number: Mapped[int] = mapped_column(default=1)
+    response: Mapped[Any] = mapped_column(JSON)
+    fraction: Mapped[float] = mapped_column(default=0.0)
+    correct: Mapped[bool] = mapped_column(default=False)
+    graded: Mapped[bool] = mapped_column(default=True)
+    # Essays (reflections) are private to the learner and the course's lecturers.
+    private: Mapped[bool] = mapped_column(default=False)
+    lang: Mapped[str] = mapped_column(String(8))
+    terminal_id: Mapped[int | None] = mapped_column(ForeignKey("terminals.id"))
+    at: Mapped[datetime] = mapped_column(default=clock.now)
+
+    exercise: Mapped[Exercise] = relationship()
+
+
+class Event(db.Model):
+    """An append-only learning record, shaped like an xAPI statement:
+    who (user), verb, what (object type and id), result, when, which kiosk."""
+
+    __tablename__ = "events"
+    __table_args__ = (
+        UniqueConstraint("user_id", "client_id"),
+        Index("ix_events_user_at", "user_id", "at"),
+        Index("ix_events_facility_at", "facility_id", "at"),
+        Index("ix_events_lesson", "lesson_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    client_id: Mapped[str | None] = mapped_column(String(64))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    facility_id: Mapped[int | None] = mapped_column(ForeignKey("facilities.id"))
+    verb: Mapped[str] = mapped_column(String(24))  # launched, experienced, answered, completed…
+    object_type: Mapped[str] = mapped_column(String(16))  # course, lesson, page, exercise
+    object_id: Mapped[int]
+    course_id: Mapped[int | None] = mapped_column(ForeignKey("courses.id"))
+    lesson_id: Mapped[int | None] = mapped_column(ForeignKey("lessons.id"))
+    result: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    lang: Mapped[str | None] = mapped_column(String(8))
+    terminal_id: Mapped[int | None] = mapped_column(ForeignKey("terminals.id"))
+    at: Mapped[datetime] = mapped_column(default=clock.now)
+
+
+class Certificate(db.Model):
+    """Issued when a learner completes a course; verified by its short code."""
+
+    __tablename__ = "certificates"
+    __table_args__ = (UniqueConstraint("user_id", "course_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(16), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    course_id: Mapped[int] = mapped_column(ForeignKey("courses.id"))
+    facility_id: Mapped[int | None] = mapped_column(ForeignKey("facilities.id"))
+    learner_name: Mapped[str] = mapped_column(String(200))
+    course_titles: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
+    hours: Mapped[float] = mapped_column(default=0.0)
+    issued_at: Mapped[datetime] = mapped_column(default=clock.now)
+
+    user: Mapped[User] = relationship()
+    course: Mapped[Course] = relationship()
+
+
+class PlanItem(db.Model):
+    """A course in a learner's individual plan (part of the sentence plan)."""
+
+    __tablename__ = "plan_items"
+    __table_args__ = (UniqueConstraint("user_id", "course_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    course_id: Mapped[int] = mapped_column(ForeignKey("courses.id"))
+    due_date: Mapped[date | None]
+    note: Mapped[str | None] = mapped_column(Text)
+    assigned_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    assigned_at: Mapped[datetime] = mapped_column(default=clock.now)
+    removed_at: Mapped[datetime | None]
+
+    course: Mapped[Course] = relationship()
+    user: Mapped[User] = relationship(foreign_keys=[user_id])

@@ -1,0 +1,401 @@
+"""The learner's rules: what is open, where to continue, answering, completing, certificates.
+
+Plain functions; they add and flush, never commit."""
+
+from __future__ import annotations
+
+import math
+import secrets
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+
+from .. import clock
+from ..auth.models import User
+from ..content import grading
+from ..content.models import Course, Exercise, Lesson
+from ..extensions import db
+from ..terminals.services import CODE_ALPHABET
+from . import events
+from .models import Attempt, Certificate, LessonProgress, PlanItem, Status
+
+
+class LearnError(ValueError):
+    """A learner's request that the rules refuse ("locked", "no_tries", "done", "bad_answer")."""
+
+    def __init__(self, code: str, detail: str = ""):
+        super().__init__(code)
+        self.code = code
+        self.detail = detail
+
+
+# ---- what a learner may see ---------------------------------------------------------------
+
+def published_courses() -> list[Course]:
+    return list(db.session.scalars(
+        select(Course).where(Course.published_at.is_not(None), Course.retired_at.is_(None))
+        .order_by(Course.category, Course.level, Course.id)
+    ))
+
+
+def active_lessons(course: Course) -> list[Lesson]:
+    return [lesson for lesson in course.lessons if lesson.active]
+
+
+def counted_lessons(course: Course) -> list[Lesson]:
+    """The lessons a course completion needs (placement tests are not among them)."""
+    return [lesson for lesson in active_lessons(course) if not lesson.placement]
+
+
+def progress_by_lesson(user: User, course_ids: list[int] | None = None) -> dict[int, LessonProgress]:
+    stmt = select(LessonProgress).where(LessonProgress.user_id == user.id)
+    if course_ids is not None:
+        stmt = stmt.where(LessonProgress.course_id.in_(course_ids))
+    return {p.lesson_id: p for p in db.session.scalars(stmt)}
+
+
+def course_totals(user: User) -> dict[int, tuple[int, int]]:
+    """For every published course: (lessons done, lessons counted), in one query."""
+    done = (
+        select(LessonProgress.lesson_id)
+        .where(LessonProgress.user_id == user.id, LessonProgress.status == Status.DONE)
+        .subquery()
+    )
+    stmt = (
+        select(Lesson.course_id, func.count(Lesson.id),
+               func.count(done.c.lesson_id))
+        .outerjoin(done, done.c.lesson_id == Lesson.id)
+        .where(Lesson.retired_at.is_(None), Lesson.placement.is_(False))
+        .group_by(Lesson.course_id)
+    )
+    return {course_id: (int(n_done), int(total)) for course_id, total, n_done in db.session.execute(stmt)}
+
+
+def is_locked(lesson: Lesson, progress: dict[int, LessonProgress]) -> bool:
+    """In a sequential course a lesson opens when the one before it is done."""
+    if not lesson.course.sequential or lesson.placement:
+        return False
+    previous = None
+    for other in counted_lessons(lesson.course):
+        if other.id == lesson.id:
+            break
+        previous = other
+    if previous is None:
+        return False
+    before = progress.get(previous.id)
+    return before is None or before.status is not Status.DONE
+
+
+def lesson_status(lesson: Lesson, progress: dict[int, LessonProgress]) -> str:
+    """"done", "in_progress", "not_started" or "locked"."""
+    mine = progress.get(lesson.id)
+    if mine is not None:
+        return mine.status.value
+    return "locked" if is_locked(lesson, progress) else Status.NOT_STARTED.value
+
+
+def continue_target(user: User) -> tuple[Lesson, int] | None:
+    """The lesson and page where the learner stopped (the latest one not done)."""
+    row = db.session.scalar(
+        select(LessonProgress)
+        .join(Lesson, Lesson.id == LessonProgress.lesson_id)
+        .join(Course, Course.id == Lesson.course_id)
+        .where(LessonProgress.user_id == user.id, LessonProgress.status != Status.DONE,
+               Lesson.retired_at.is_(None), Course.published_at.is_not(None))
+        .order_by(LessonProgress.updated_at.desc(), LessonProgress.id.desc())
+        .limit(1)
+    )
+    if row is None:
+        return None
+    return row.lesson, row.current_page
+
+
+def next_lesson(course: Course, progress: dict[int, LessonProgress]) -> Lesson | None:
+    """The first counted lesson not done yet, or None when the course is complete."""
+    for lesson in counted_lessons(course):
+        mine = progress.get(lesson.id)
+        if mine is None or mine.status is not Status.DONE:
+            return lesson
+    return None
+
+
+def plan(user: User) -> list[PlanItem]:
+    return list(db.session.scalars(
+        select(PlanItem).join(Course, Course.id == PlanItem.course_id)
+        .where(PlanItem.user_id == user.id, PlanItem.removed_at.is_(None),
+               Course.published_at.is_not(None), Course.retired_at.is_(None))
+        .order_by(PlanItem.due_date.is_(None), PlanItem.due_date, PlanItem.id)
+    ))
+
+
+def certificates(user: User) -> list[Certificate]:
+    return list(db.session.scalars(
+        select(Certificate).where(Certificate.user_id == user.id).order_by(Certificate.issued_at)
+    ))
+
+
+# ---- reading ---------------------------------------------------------------------------------
+
+def ensure_open(user: User, lesson: Lesson) -> dict[int, LessonProgress]:
+    if not lesson.active or lesson.course.published_at is None or not lesson.course.active:
+        raise LearnError("missing")
+    progress = progress_by_lesson(user, [lesson.course_id])
+    if lesson.id not in progress and is_locked(lesson, progress):
+        raise LearnError("locked")
+    return progress
+
+
+def view_page(user: User, lesson: Lesson, page: int, lang: str,
+              terminal_id: int | None) -> LessonProgress:
+    """Record that the learner is looking at ``page`` (0-based) of ``lesson``."""
+    progress = ensure_open(user, lesson)
+    content = lesson.content(lang)
+    count = max(len(content.pages) if content else 1, 1)
+    page = min(max(page, 0), count - 1)
+    mine = progress.get(lesson.id)
+    now = clock.now()
+    if mine is None:
+        mine = LessonProgress(user_id=user.id, lesson_id=lesson.id, course_id=lesson.course_id,
+                              status=Status.IN_PROGRESS, started_at=now)
+        db.session.add(mine)
+        events.record(user, "launched", "lesson", lesson.id, course_id=lesson.course_id,
+                      lesson_id=lesson.id, lang=lang, terminal_id=terminal_id)
+    mine.page_count = count
+    mine.current_page = page
+    if page not in (mine.pages_seen or []):
+        mine.pages_seen = sorted({*(mine.pages_seen or []), page})
+    mine.updated_at = now
+    events.record(user, "experienced", "page", lesson.id, course_id=lesson.course_id,
+                  lesson_id=lesson.id, result={"page": page + 1, "of": count}, lang=lang,
+                  terminal_id=terminal_id)
+    db.session.flush()
+    _complete_if_ready(user, lesson, mine, lang, terminal_id)
+    return mine
+
+
+# ---- answering -------------------------------------------------------------------------------
+
+def shuffle_seed(user: User, exercise: Exercise) -> int:
+    return user.id * 100_003 + exercise.id
+
+
+def attempts_for(user: User, exercise: Exercise, round_: int | None = None) -> list[Attempt]:
+    stmt = select(Attempt).where(Attempt.user_id == user.id, Attempt.exercise_id == exercise.id)
+    if round_ is not None:
+        stmt = stmt.where(Attempt.round == round_)
+    return list(db.session.scalars(stmt.order_by(Attempt.at, Attempt.id)))
+
+
+def tries_left(lesson: Lesson, attempts: list[Attempt]) -> int | None:
+    """None means unlimited."""
+    if lesson.attempts == 0:
+        return None
+    return max(lesson.attempts - len(attempts), 0)
+
+
+@dataclass
+class Outcome:
+    attempt: Attempt
+    result: grading.Result | None
+    tries_left: int | None
+    repeated: bool = False  # the same submission arrived again and was not counted
+    lesson_done: bool = False
+    certificate: Certificate | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def submit_answer(user: User, exercise: Exercise, response: Any, client_id: str, lang: str,
+                  terminal_id: int | None) -> Outcome:
+    """Grade and save one answer exactly once (a repeated ``client_id`` returns the first)."""
+    if not client_id or len(client_id) > 64:
+        raise LearnError("bad_answer")
+    earlier = db.session.scalar(
+        select(Attempt).where(Attempt.user_id == user.id, Attempt.client_id == client_id))
+    if earlier is not None:
+        return _replay(user, earlier)
+    lesson = exercise.lesson
+    progress = ensure_open(user, lesson)
+    if not exercise.active:
+        raise LearnError("missing")
+    mine = progress.get(lesson.id)
+    round_ = mine.round if mine else 1
+    previous = attempts_for(user, exercise, round_)
+    if any(a.correct for a in previous) or (not exercise.graded and previous):
+        raise LearnError("done")
+    left = tries_left(lesson, previous)
+    if left == 0:
+        raise LearnError("no_tries")
+    question = exercise.question(lang)
+    try:
+        result = grading.grade(question, response, shuffle_seed=shuffle_seed(user, exercise))
+    except grading.ResponseError as exc:
+        raise LearnError("bad_answer", str(exc)) from exc
+    attempt = Attempt(
+        client_id=client_id, user_id=user.id, exercise_id=exercise.id, lesson_id=lesson.id,
+        round=round_, try_number=len(previous) + 1, response=response,
+        fraction=result.fraction, correct=result.correct, graded=result.graded,
+        private=exercise.type == "essay", lang=lang, terminal_id=terminal_id,
+    )
+    try:
+        with db.session.begin_nested():
+            db.session.add(attempt)
+            db.session.flush()
+    except IntegrityError:  # the same submission raced in from another request
+        earlier = db.session.scalar(
+            select(Attempt).where(Attempt.user_id == user.id, Attempt.client_id == client_id))
+        if earlier is None:
+            raise
+        return _replay(user, earlier)
+    outcome_result: dict[str, Any] = {"score": result.fraction, "success": result.correct,
+                                      "try": attempt.try_number}
+    if not attempt.private:
+        outcome_result["response"] = response
+    events.record(user, "answered", "exercise", exercise.id, course_id=lesson.course_id,
+                  lesson_id=lesson.id, result=outcome_result, lang=lang,
+                  terminal_id=terminal_id, client_id=client_id)
+    if mine is None:
+        mine = view_page(user, lesson, exercise.data.get(lang, {}).get("page", 0), lang,
+                         terminal_id)
+    mine.updated_at = clock.now()
+    mine.score = lesson_score(user, lesson, mine.round)
+    db.session.flush()
+    certificate = _complete_if_ready(user, lesson, mine, lang, terminal_id)
+    left = None if left is None else left - 1
+    return Outcome(attempt, result, left, lesson_done=mine.status is Status.DONE,
+                   certificate=certificate)
+
+
+def _replay(user: User, attempt: Attempt) -> Outcome:
+    exercise = attempt.exercise
+    result = grading.grade(exercise.question(attempt.lang), attempt.response,
+                           shuffle_seed=shuffle_seed(user, exercise))
+    previous = attempts_for(user, exercise, attempt.round)
+    left = tries_left(exercise.lesson, [a for a in previous if a.id <= attempt.id])
+    return Outcome(attempt, result, left, repeated=True)
+
+
+def lesson_score(user: User, lesson: Lesson, round_: int) -> float:
+    """Mean over the lesson's graded exercises of the best answer in this round."""
+    graded = [e for e in lesson.exercises if e.active and e.graded]
+    if not graded:
+        return 1.0
+    best = dict(db.session.execute(
+        select(Attempt.exercise_id, func.max(Attempt.fraction))
+        .where(Attempt.user_id == user.id, Attempt.lesson_id == lesson.id,
+               Attempt.round == round_)
+        .group_by(Attempt.exercise_id)
+    ).all())
+    return sum(float(best.get(e.id, 0.0) or 0.0) for e in graded) / len(graded)
+
+
+def retake(user: User, lesson: Lesson) -> LessonProgress:
+    """Start a new round of tries on a lesson whose tries ran out below the pass mark."""
+    progress = ensure_open(user, lesson)
+    mine = progress.get(lesson.id)
+    if mine is None or mine.status is Status.DONE:
+        raise LearnError("done")
+    mine.round += 1
+    mine.score = 0.0
+    mine.current_page = 0
+    mine.updated_at = clock.now()
+    return mine
+
+
+def exhausted(user: User, lesson: Lesson, mine: LessonProgress | None) -> bool:
+    """True when every try is used and the pass mark can no longer be reached."""
+    if mine is None or mine.status is Status.DONE or lesson.attempts == 0:
+        return False
+    graded = [e for e in lesson.exercises if e.active and e.graded]
+    counts = dict(db.session.execute(
+        select(Attempt.exercise_id, func.count(Attempt.id))
+        .where(Attempt.user_id == user.id, Attempt.lesson_id == lesson.id,
+               Attempt.round == mine.round)
+        .group_by(Attempt.exercise_id)).all())
+    correct = set(db.session.scalars(
+        select(Attempt.exercise_id).where(
+            Attempt.user_id == user.id, Attempt.lesson_id == lesson.id,
+            Attempt.round == mine.round, Attempt.correct.is_(True))))
+    open_ = [e for e in graded if e.id not in correct and counts.get(e.id, 0) < lesson.attempts]
+    return not open_ and mine.score * 100 < lesson.effective_pass_mark
+
+
+# ---- completing ------------------------------------------------------------------------------
+
+def _complete_if_ready(user: User, lesson: Lesson, mine: LessonProgress, lang: str,
+                       terminal_id: int | None) -> Certificate | None:
+    if mine.status is Status.DONE:
+        return None
+    if len(set(mine.pages_seen or [])) < mine.page_count:
+        return None
+    essays = [e.id for e in lesson.exercises if e.active and e.type == "essay"]
+    if essays:
+        written = set(db.session.scalars(select(Attempt.exercise_id).where(
+            Attempt.user_id == user.id, Attempt.exercise_id.in_(essays))))
+        if set(essays) - written:
+            return None
+    if not lesson.placement and mine.score * 100 + 1e-9 < lesson.effective_pass_mark:
+        return None
+    mine.status = Status.DONE
+    mine.completed_at = clock.now()
+    events.record(user, "completed", "lesson", lesson.id, course_id=lesson.course_id,
+                  lesson_id=lesson.id, result={"score": round(mine.score, 4), "success": True},
+                  lang=lang, terminal_id=terminal_id)
+    db.session.flush()
+    return _complete_course_if_ready(user, lesson.course, lang, terminal_id)
+
+
+def _complete_course_if_ready(user: User, course: Course, lang: str,
+                              terminal_id: int | None) -> Certificate | None:
+    needed = {lesson.id for lesson in counted_lessons(course)}
+    done = set(db.session.scalars(select(LessonProgress.lesson_id).where(
+        LessonProgress.user_id == user.id, LessonProgress.course_id == course.id,
+        LessonProgress.status == Status.DONE)))
+    if not needed or needed - done:
+        return None
+    existing = db.session.scalar(select(Certificate).where(
+        Certificate.user_id == user.id, Certificate.course_id == course.id))
+    if existing is not None:
+        return None
+    scores = db.session.scalars(select(LessonProgress.score).where(
+        LessonProgress.user_id == user.id, LessonProgress.lesson_id.in_(needed))).all()
+    average = sum(scores) / len(scores) if scores else 0.0
+    certificate = Certificate(
+        code=new_certificate_code(), user_id=user.id, course_id=course.id,
+        facility_id=user.facility_id, learner_name=user.full_name,
+        course_titles=dict(course.titles),
+        hours=math.ceil(sum(lesson.minutes for lesson in counted_lessons(course)) / 30) / 2,
+    )
+    db.session.add(certificate)
+    events.record(user, "completed", "course", course.id, course_id=course.id,
+                  result={"score": round(average, 4), "success": True,
+                          "certificate": certificate.code},
+                  lang=lang, terminal_id=terminal_id)
+    db.session.flush()
+    return certificate
+
+
+def new_certificate_code() -> str:
+    while True:
+        raw = "".join(secrets.choice(CODE_ALPHABET) for _ in range(8))
+        code = f"{raw[:4]}-{raw[4:]}"
+        if db.session.scalar(select(Certificate.id).where(Certificate.code == code)) is None:
+            return code
+
+
+# ---- pages of a lesson -----------------------------------------------------------------------
+
+def latest_attempts(user: User, exercises: list[Exercise], round_: int) -> dict[int, list[Attempt]]:
+    if not exercises:
+        return {}
+    rows = db.session.scalars(
+        select(Attempt).where(Attempt.user_id == user.id,
+                              Attempt.exercise_id.in_([e.id for e in exercises]),
+                              Attempt.round == round_)
+        .order_by(Attempt.at, Attempt.id))
+    out: dict[int, list[Attempt]] = {}
+    for attempt in rows:
+        out.setdefault(attempt.exercise_id, []).append(attempt)
+    return out
+

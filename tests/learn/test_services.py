@@ -1,0 +1,139 @@
+"""The learner's rules, called directly: answering once, scoring, completing, certificates."""
+
+import pytest
+from sqlalchemy import func, select
+
+from lms.content.models import Exercise, Lesson
+from lms.learn import services as learn
+from lms.learn.models import Attempt, Certificate, Event, Status
+
+
+def _exercise(db, course, key):
+    return db.session.scalar(select(Exercise).join(Lesson).where(
+        Lesson.course_id == course.id, Exercise.key == key))
+
+
+def _lesson(course, key):
+    return next(lesson for lesson in course.lessons if lesson.key == key)
+
+
+def _option(exercise, text, lang="tg"):
+    answers = exercise.data[lang]["question"]["answers"]
+    return str(next(i for i, a in enumerate(answers) if a["text"] == text))
+
+
+def test_double_submission_counts_once(app, db, learner, sample_course):
+    with app.test_request_context():
+        mc = _exercise(db, sample_course, "mc")
+        first = learn.submit_answer(learner, mc, _option(mc, "Б"), "client-1", "tg", None)
+        again = learn.submit_answer(learner, mc, _option(mc, "Б"), "client-1", "tg", None)
+        db.session.commit()
+    assert not first.repeated and again.repeated
+    assert again.attempt.id == first.attempt.id
+    count = db.session.scalar(select(func.count()).select_from(Attempt).where(
+        Attempt.user_id == learner.id))
+    answered = db.session.scalar(select(func.count()).select_from(Event).where(
+        Event.user_id == learner.id, Event.verb == "answered"))
+    assert count == 1 and answered == 1
+
+
+def test_tries_are_limited_by_the_lesson(app, db, learner, sample_course):
+    with app.test_request_context():
+        mc = _exercise(db, sample_course, "mc")
+        wrong = _option(mc, "Б")
+        assert learn.submit_answer(learner, mc, wrong, "a", "tg", None).tries_left == 1
+        assert learn.submit_answer(learner, mc, wrong, "b", "tg", None).tries_left == 0
+        try:
+            learn.submit_answer(learner, mc, _option(mc, "А"), "c", "tg", None)
+        except learn.LearnError as error:
+            assert error.code == "no_tries"
+        else:
+            raise AssertionError("a third try was accepted")
+
+
+def test_no_answer_after_a_right_one(app, db, learner, sample_course):
+    with app.test_request_context():
+        mc = _exercise(db, sample_course, "mc")
+        assert learn.submit_answer(learner, mc, _option(mc, "А"), "a", "tg", None).attempt.correct
+        try:
+            learn.submit_answer(learner, mc, _option(mc, "Б"), "b", "tg", None)
+        except learn.LearnError as error:
+            assert error.code == "done"
+        else:
+            raise AssertionError("answered twice")
+
+
+def test_sequential_course_locks_the_second_lesson(app, db, learner, sample_course):
+    two = _lesson(sample_course, "two")
+    try:
+        learn.view_page(learner, two, 0, "tg", None)
+    except learn.LearnError as error:
+        assert error.code == "locked"
+    else:
+        raise AssertionError("a locked lesson opened")
+
+
+def _finish_lesson_one(db, learner, course):
+    one = _lesson(course, "one")
+    for page in range(3):
+        learn.view_page(learner, one, page, "tg", None)
+    answers = {
+        "mc": lambda e: _option(e, "А"), "tf": lambda e: "true",
+        "multi": lambda e: [_option(e, "А"), _option(e, "О")],
+        "short": lambda e: "  НОН ", "num": lambda e: "35",
+        "gap": lambda e: _option(e, "нон"), "essay": lambda e: "Барои писарам.",
+    }
+    for key, make in answers.items():
+        exercise = _exercise(db, course, key)
+        outcome = learn.submit_answer(learner, exercise, make(exercise), f"c-{key}", "tg", None)
+        assert outcome.attempt.correct or key == "essay", key
+    match = _exercise(db, course, "match")
+    from lms.content import grading
+
+    view = grading.public_view(match.question("tg"), shuffle_seed=learn.shuffle_seed(learner, match))
+    # Work out the right pairing the way a learner would: by the texts shown.
+    rights = {r["html"]: r["id"] for r in view["right"]}
+    pairs = {str(left["id"]): str(rights[left["html"].lower()]) for left in view["left"]}
+    assert learn.submit_answer(learner, match, pairs, "c-match", "tg", None).attempt.correct
+    return one
+
+
+def test_lesson_then_course_completion_issues_a_certificate(app, db, learner, sample_course):
+    with app.test_request_context():
+        one = _finish_lesson_one(db, learner, sample_course)
+        progress = learn.progress_by_lesson(learner)
+        assert progress[one.id].status is Status.DONE
+        assert progress[one.id].score == 1.0
+        two = _lesson(sample_course, "two")
+        learn.view_page(learner, two, 0, "ru", None)
+        b1 = _exercise(db, sample_course, "b1")
+        outcome = learn.submit_answer(learner, b1, _option(b1, "Б", "ru"), "c-b1", "ru", None)
+        db.session.commit()
+    assert outcome.certificate is not None
+    cert = db.session.scalar(select(Certificate).where(Certificate.user_id == learner.id))
+    assert cert.learner_name == learner.full_name and len(cert.code) == 9
+    assert cert.hours == 0.5  # 15 minutes of lessons, to the half hour
+    verbs = db.session.scalars(select(Event.verb).where(Event.user_id == learner.id)).all()
+    assert verbs.count("completed") == 3  # two lessons and the course
+
+
+def test_continue_resumes_the_exact_page(app, db, learner, sample_course):
+    one = _lesson(sample_course, "one")
+    learn.view_page(learner, one, 1, "tg", None)
+    assert learn.continue_target(learner) == (one, 1)
+
+
+def test_time_on_task_caps_idle_gaps(app, db, learner, sample_course):
+    from datetime import timedelta
+
+    from lms import clock
+    from lms.learn.events import time_on_task
+
+    one = _lesson(sample_course, "one")
+    learn.view_page(learner, one, 0, "tg", None)
+    clock.advance(timedelta(minutes=2))
+    learn.view_page(learner, one, 1, "tg", None)
+    clock.advance(timedelta(hours=3))  # went away
+    learn.view_page(learner, one, 2, "tg", None)
+    db.session.flush()
+    assert time_on_task(learner.id)[one.id] == pytest.approx(120 + 300, abs=1)
