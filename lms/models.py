@@ -2,6 +2,7 @@
 
 from .audit import models as _audit  # noqa: F401
 from .auth import models as _auth  # noqa: F401
+from .author import models as _author  # noqa: F401
 from .content import models as _content  # noqa: F401
 from .extensions import db
 from .learn import models as _learn  # noqa: F401
