@@ -11,6 +11,8 @@ from flask.cli import AppGroup
 
 from .extensions import db
 
+BUNDLED_CONTENT = Path(__file__).resolve().parent.parent / "content"
+
 lms_cli = AppGroup("lms", help="Umed commands: demo data, accounts, content, backups.")
 
 
@@ -26,12 +28,24 @@ def _progress(label: str):
 @lms_cli.command("demo")
 @click.option("--password", default=None, help="Password for every demo staff account.")
 @click.option("--pin", default=None, help="PIN for every demo learner (4–6 digits).")
-def demo_command(password: str | None, pin: str | None) -> None:
-    """Load (or refresh) the demo facilities, people and terminals, and print the sign-ins."""
+@click.option("--courses/--no-courses", default=True,
+              help="Also import the bundled courses and give the demo learners a plan.")
+def demo_command(password: str | None, pin: str | None, courses: bool) -> None:
+    """Load (or refresh) the demo facilities, people, kiosks, courses and plans; print the
+    sign-ins."""
     from . import demo
+    from .auth.services import find_staff
 
     signins = demo.seed(password or demo.DEFAULT_PASSWORD, pin or demo.DEFAULT_PIN,
                         progress=_progress("Demo learners"))
+    if courses and BUNDLED_CONTENT.is_dir():
+        try:
+            imported = demo.load_courses(BUNDLED_CONTENT, progress=_progress("Courses"))
+        except demo.DemoError as exc:
+            db.session.rollback()
+            raise click.ClickException(f"the bundled courses have problems:\n{exc}") from exc
+        demo.assign_plan(find_staff("admin"))
+        click.echo(f"{len(imported)} bundled courses imported and published.")
     db.session.commit()
     click.echo("")
     click.echo(f"{'Role':<10} {'Sign-in':<12} Password")

@@ -4,12 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from datetime import timedelta
+from pathlib import Path
 
 from sqlalchemy import select
 
+from . import clock
 from .auth import services as accounts
 from .auth.models import Facility, Role, Unit, User
 from .extensions import db
+from .content.models import Course
+from .learn.models import PlanItem
 from .terminals.models import Terminal
 from .terminals.services import create_terminal
 
@@ -30,6 +35,18 @@ FACILITIES = [
     {"code": "F2", "name": "Муассисаи ислоҳии №2", "units": ["Блоки асосӣ"],
      "numbers": range(2001, 2006), "officer": "officer2", "terminal": "Киоски 2"},
 ]
+
+
+# Which bundled courses each demo unit's plan holds (course slugs).
+DEMO_PLAN = {
+    "Блоки А": ("tajik-literacy", "life-skills"),
+    "Блоки Б": ("tajik-literacy", "farming"),
+    "Блоки асосӣ": ("tajik-literacy", "farming", "life-skills"),
+}
+
+
+class DemoError(RuntimeError):
+    pass
 
 
 @dataclass
@@ -95,3 +112,33 @@ def seed(
             accounts.set_pin(learner, pin)
     db.session.flush()
     return out
+
+
+def load_courses(folder: Path, progress=None) -> list[Course]:
+    """Check and import every course under ``folder`` (all or nothing)."""
+    from .content.check import check_path
+    from .content.importer import import_course
+
+    report = check_path(folder)
+    if not report.ok:
+        raise DemoError("\n".join(str(line) for line in report.lines()))
+    return [import_course(source, progress=progress) for source in report.courses]
+
+
+def assign_plan(admin: User | None = None) -> int:
+    """Give every demo learner the courses of their unit's plan, due in three months."""
+    courses = {c.slug: c for c in db.session.scalars(select(Course))}
+    existing = {(p.user_id, p.course_id) for p in db.session.scalars(select(PlanItem))}
+    due = (clock.now() + timedelta(days=90)).date()
+    added = 0
+    learners = db.session.scalars(select(User).where(User.role == Role.LEARNER))
+    for learner in learners:
+        for slug in DEMO_PLAN.get(learner.unit.name if learner.unit else "", ()):
+            course = courses.get(slug)
+            if course is None or (learner.id, course.id) in existing:
+                continue
+            db.session.add(PlanItem(user_id=learner.id, course_id=course.id, due_date=due,
+                                    assigned_by_id=admin.id if admin else None))
+            added += 1
+    db.session.flush()
+    return added

@@ -24,10 +24,6 @@ def _prepare() -> None:
             print(result.output)
             if result.exit_code:
                 sys.exit(result.exit_code)
-            content = app.config.get("BUNDLED_CONTENT_DIR")
-            if content and "content" in runner.app.cli.commands.get("lms").commands:  # type: ignore[union-attr]
-                result = runner.invoke(args=["lms", "content", "import", content])
-                print(result.output)
         else:
             from . import demo
 

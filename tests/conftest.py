@@ -63,7 +63,9 @@ def _app(backend, tmp_path_factory):
     with app.app_context():
         upgrade()
         _db.engine.dispose()
-    return app
+    yield app
+    with app.app_context():
+        _db.engine.dispose()
 
 
 class _TestSession(scoped_session):
