@@ -64,5 +64,8 @@ def _sqlite_pragmas(dbapi_connection, connection_record):  # pragma: no cover - 
 
 @event.listens_for(Engine, "begin")
 def _sqlite_begin(conn):  # pragma: no cover - driver hook
+    # IMMEDIATE takes the write lock up front: a deferred transaction that reads and then
+    # writes fails at once with "database is locked" when another request is writing,
+    # whereas waiting for the lock honours the busy timeout. WAL readers are not blocked.
     if conn.dialect.name == "sqlite":
-        conn.exec_driver_sql("BEGIN")
+        conn.exec_driver_sql("BEGIN IMMEDIATE")

@@ -15,6 +15,7 @@ from ..auth.models import Facility, User
 from ..extensions import db
 from .models import EnrollmentCode, KioskSession, Terminal
 
+TOUCH_EVERY = timedelta(seconds=10)
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L
 
 
@@ -156,7 +157,8 @@ def touch(ks: KioskSession, idle_seconds: int) -> str | None:
     if now - ks.last_seen_at > timedelta(seconds=idle_seconds):
         end_session(ks, "idle")
         return "idle"
-    ks.last_seen_at = now
-    if ks.terminal is not None:
-        ks.terminal.last_seen_at = now
+    if now - ks.last_seen_at >= TOUCH_EVERY:  # spare a write on every request
+        ks.last_seen_at = now
+        if ks.terminal is not None:
+            ks.terminal.last_seen_at = now
     return None
