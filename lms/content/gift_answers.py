@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import math
 import re
-from decimal import Decimal
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from .gift_model import N_, Answer, GiftError
 from .gift_source import Span, read_formatted, split_feedback
@@ -63,10 +63,11 @@ def read_weight(span: Span, low: float) -> tuple[float | None, Span]:
     span = span.strip()
     found = WEIGHT_RE.match(span.mask)
     if not found:
-        if BAD_WEIGHT_RE.match(span.mask):
+        bad = BAD_WEIGHT_RE.match(span.mask)
+        if bad:
             raise GiftError(span.line, N_(
                 "malformed weight %(weight)s: expected a percentage like %%50%% or %%-33.3%%"),
-                {"weight": BAD_WEIGHT_RE.match(span.mask).group()})  # type: ignore[union-attr]
+                {"weight": bad.group()})
         return None, span
     weight = Decimal(found.group(1))
     if not low <= weight <= 100:
@@ -242,6 +243,8 @@ def read_other_number(span: Span, qfmt: str) -> Answer:
 def read_number(span: Span, text: str) -> float:
     """A finite number written with a dot for decimals."""
     text = text.strip()
+    if not text:
+        raise GiftError(span.line, N_("a number is missing: expected a number like 3.14"))
     value = float(text) if NUMBER_RE.fullmatch(text) else math.nan
     if not math.isfinite(value):
         raise GiftError(span.line, N_(

@@ -6,7 +6,7 @@ import math
 import re
 from decimal import Decimal
 
-from .gift_answers import number_text
+from .gift_answers import TRUE_FALSE, number_text
 from .gift_model import Answer, Question
 
 COLON_RUN = re.compile(r"::+")
@@ -124,12 +124,16 @@ def _write_choices(q: Question) -> str:
 
 def _write_shortanswer(q: Question) -> str:
     items = []
+    arrow = any("->" in a.text or "->" in a.feedback for a in q.answers)
     for a in q.answers:
-        if "->" in a.text + a.feedback:
-            raise ValueError("GIFT cannot write '->' in a short answer (it reads as matching)")
         weight = "" if a.fraction == 1.0 else f"%{weight_text(a.fraction)}%"
         items.append("=" + weight + write_text(a.text, a.fmt, q.fmt) + _feedback(a, q.fmt))
-    return _lines(q, items)
+    if not arrow:
+        return _lines(q, items)
+    # '=' and '->' together read as matching: a single answer can go without its '='
+    if len(items) != 1 or q.answers[0].text in TRUE_FALSE:
+        raise ValueError("GIFT cannot write '->' in a short answer (it reads as matching)")
+    return items[0][1:] + _general(q)
 
 
 def _write_numerical(q: Question) -> str:

@@ -95,7 +95,8 @@ def public_view(q: Question, render: Render = _escape_render,
 
 
 def _shuffle_key(seed: int | None, salt: str, item: str) -> str:
-    return hashlib.sha256(f"{seed}\0{salt}\0{item}".encode()).hexdigest()
+    data = f"{seed}\0{salt}\0{item}".encode("utf-8", "surrogatepass")
+    return hashlib.sha256(data).hexdigest()
 
 
 def _shuffled(indices: range, seed: int | None, salt: str) -> list[int]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from flask import render_template
@@ -61,7 +62,7 @@ def outcome_json(user: User, exercise: Exercise, lang: str, outcome: learn.Outco
     attempts = learn.attempts_for(user, exercise, outcome.attempt.round)
     state = build(user, exercise, lang, attempts)
     html = render_template("learn/_exercise.html", s=state, keyboard=None, number_keys="",
-                           new_client_id=lambda: "")
+                           new_client_id=lambda: uuid.uuid4().hex)
     return {
         "correct": outcome.attempt.correct,
         "graded": outcome.attempt.graded,

@@ -44,6 +44,8 @@ class LessonProgress(db.Model):
     score: Mapped[float] = mapped_column(default=0.0)  # 0..1 over the graded exercises
     # A lesson can be taken again after its tries ran out; tries count within a round.
     round: Mapped[int] = mapped_column(default=1)
+    # The published version (Lesson.version) the learner reads until they finish or start again.
+    lesson_version: Mapped[int | None]
     started_at: Mapped[datetime] = mapped_column(default=clock.now)
     updated_at: Mapped[datetime] = mapped_column(default=clock.now)
     completed_at: Mapped[datetime | None]

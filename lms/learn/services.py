@@ -14,7 +14,7 @@ from sqlalchemy.exc import IntegrityError
 
 from .. import clock
 from ..auth.models import User
-from ..content import grading
+from ..content import grading, pins
 from ..content.models import Course, Exercise, Lesson
 from ..extensions import db
 from ..terminals.services import CODE_ALPHABET
@@ -50,10 +50,15 @@ def counted_lessons(course: Course) -> list[Lesson]:
 
 
 def progress_by_lesson(user: User, course_ids: list[int] | None = None) -> dict[int, LessonProgress]:
+    """The learner's progress by lesson; pins each lesson they are in the middle of to the
+    version they started (see ``content.pins``)."""
     stmt = select(LessonProgress).where(LessonProgress.user_id == user.id)
     if course_ids is not None:
         stmt = stmt.where(LessonProgress.course_id.in_(course_ids))
-    return {p.lesson_id: p for p in db.session.scalars(stmt)}
+    rows = {p.lesson_id: p for p in db.session.scalars(stmt)}
+    pins.pin_only({row.lesson_id: row.lesson_version for row in rows.values()
+                   if row.status is not Status.DONE})
+    return rows
 
 
 def course_totals(user: User) -> dict[int, tuple[int, int]]:
@@ -158,7 +163,8 @@ def view_page(user: User, lesson: Lesson, page: int, lang: str,
     now = clock.now()
     if mine is None:
         mine = LessonProgress(user_id=user.id, lesson_id=lesson.id, course_id=lesson.course_id,
-                              status=Status.IN_PROGRESS, started_at=now)
+                              status=Status.IN_PROGRESS, started_at=now,
+                              lesson_version=lesson.version)
         db.session.add(mine)
         events.record(user, "launched", "lesson", lesson.id, course_id=lesson.course_id,
                       lesson_id=lesson.id, lang=lang, terminal_id=terminal_id)
@@ -278,7 +284,7 @@ def _replay(user: User, attempt: Attempt) -> Outcome:
 
 def lesson_score(user: User, lesson: Lesson, round_: int) -> float:
     """Mean over the lesson's graded exercises of the best answer in this round."""
-    graded = [e for e in lesson.exercises if e.active and e.graded]
+    graded = [e for e in lesson.active_exercises() if e.graded]
     if not graded:
         return 1.0
     best = dict(db.session.execute(
@@ -300,6 +306,10 @@ def retake(user: User, lesson: Lesson) -> LessonProgress:
     mine.score = 0.0
     mine.current_page = 0
     mine.updated_at = clock.now()
+    if mine.lesson_version != lesson.version:  # starting again: the newest version
+        mine.lesson_version = lesson.version
+        mine.pages_seen = []
+        pins.pin(lesson.id, None)
     return mine
 
 
@@ -307,7 +317,7 @@ def exhausted(user: User, lesson: Lesson, mine: LessonProgress | None) -> bool:
     """True when every try is used and the pass mark can no longer be reached."""
     if mine is None or mine.status is Status.DONE or lesson.attempts == 0:
         return False
-    graded = [e for e in lesson.exercises if e.active and e.graded]
+    graded = [e for e in lesson.active_exercises() if e.graded]
     counts = dict(db.session.execute(
         select(Attempt.exercise_id, func.count(Attempt.id))
         .where(Attempt.user_id == user.id, Attempt.lesson_id == lesson.id,
@@ -329,7 +339,7 @@ def _complete_if_ready(user: User, lesson: Lesson, mine: LessonProgress, lang: s
         return None
     if len(set(mine.pages_seen or [])) < mine.page_count:
         return None
-    essays = [e.id for e in lesson.exercises if e.active and e.type == "essay"]
+    essays = [e.id for e in lesson.active_exercises() if e.type == "essay"]
     if essays:
         written = set(db.session.scalars(select(Attempt.exercise_id).where(
             Attempt.user_id == user.id, Attempt.exercise_id.in_(essays))))
@@ -339,6 +349,7 @@ def _complete_if_ready(user: User, lesson: Lesson, mine: LessonProgress, lang: s
         return None
     mine.status = Status.DONE
     mine.completed_at = clock.now()
+    mine.lesson_version = lesson.version  # done: from now on the newest version
     events.record(user, "completed", "lesson", lesson.id, course_id=lesson.course_id,
                   lesson_id=lesson.id, result={"score": round(mine.score, 4), "success": True},
                   lang=lang, terminal_id=terminal_id)

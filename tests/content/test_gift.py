@@ -241,6 +241,19 @@ def test_comments_and_categories():
     assert b.text == "B\nmore"
 
 
+def test_comment_lines_inside_a_block_and_slashes_inside_text():
+    q = one("::q:: See https://example.org {\n  =a // not a comment\n  // a comment\n  ~b\n}",
+            first_line=3)
+    assert q.text == "See https://example.org"
+    assert texts(q) == ["a // not a comment", "b"]
+    assert q.line == 3
+
+
+def test_category_and_question_in_one_group():
+    (q,) = parse("$CATEGORY: курс/дарс\n::q:: Савол {T}", first_line=4)
+    assert (q.category, q.id, q.line) == ("курс/дарс", "q", 5)
+
+
 def test_only_comments_gives_nothing():
     assert parse("// one\n\n   // two\n") == []
     assert parse("") == []
@@ -531,8 +544,10 @@ def test_dump_refuses_what_gift_cannot_say():
                  answers=[Answer("a -> b", match="c"), Answer("d", match="e")])
     with pytest.raises(ValueError):
         dump([q])
-    q = Question(id="s", type="shortanswer", text="S", answers=[Answer("a", fraction=1.0,
-                                                                       feedback="x -> y")])
+    q = Question(id="s", type="shortanswer", text="S", answers=[
+        Answer("a", fraction=1.0, feedback="x -> y"), Answer("b", fraction=1.0)])
     with pytest.raises(ValueError):
         dump([q])
+    single = one("{a -> b#c -> d}")
+    assert single.type == "shortanswer" and parse(dump([single])) == [single]
     assert dump([]) == ""

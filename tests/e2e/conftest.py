@@ -90,7 +90,7 @@ def page(browser, live_server):
     assert not errors, f"JavaScript errors: {errors}"
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def enrolled_terminal(live_server):
     """A factory: enroll a terminal in facility ``code`` and return its cookie value."""
     from sqlalchemy import select
