@@ -180,3 +180,25 @@ def terminal_cookie(app, db, world):
         return cookie_value(terminal, secret, app.config["SECRET_KEY"])
 
     return make
+
+
+SAMPLE_COURSE = Path(__file__).resolve().parent / "fixtures" / "sample-course"
+
+
+@pytest.fixture
+def sample_course(app, db, world):
+    """The small two-lesson course with every exercise type, imported and published."""
+    from lms.content.importer import import_course
+    from lms.content.loader import load_tree
+    from lms.content.models import Course
+
+    with app.app_context():
+        sources, problems = load_tree(SAMPLE_COURSE)
+        assert not problems.errors, [str(p) for p in problems.errors]
+        import_course(sources[0])
+        db.session.commit()
+    from sqlalchemy import select
+
+    return db.session.scalar(select(Course).where(Course.slug == "sample"))
+
+

@@ -1,25 +1,7 @@
-from pathlib import Path
-
 import pytest
 from sqlalchemy import select
 
 from lms.auth.models import User
-from lms.content.importer import import_course
-from lms.content.loader import load_tree
-from lms.content.models import Course
-
-SAMPLE = Path(__file__).resolve().parent.parent / "fixtures" / "sample-course"
-
-
-@pytest.fixture
-def sample_course(app, db, world):
-    """The small two-lesson course with every exercise type, imported and published."""
-    with app.app_context():
-        sources, problems = load_tree(SAMPLE)
-        assert not problems.errors, [str(p) for p in problems.errors]
-        import_course(sources[0])
-        db.session.commit()
-    return db.session.scalar(select(Course).where(Course.slug == "sample"))
 
 
 @pytest.fixture

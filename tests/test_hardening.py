@@ -1,0 +1,102 @@
+"""Bad input gets a clear 4xx, never a 500; every response carries the security headers."""
+
+import pytest
+
+from tests.conftest import csrf_from
+
+
+def test_security_headers_on_every_kind_of_response(client):
+    for path in ("/", "/staff/signin", "/healthz", "/no/such/page"):
+        response = client.get(path)
+        csp = response.headers["Content-Security-Policy"]
+        assert "unsafe-inline" not in csp and "unsafe-eval" not in csp
+        assert "frame-ancestors 'none'" in csp
+        assert response.headers["X-Content-Type-Options"] == "nosniff"
+        assert response.headers["Referrer-Policy"] == "no-referrer"
+
+
+def test_pages_with_personal_data_are_not_cached(auth, client, world):
+    auth.staff("officer")
+    assert client.get("/review/").headers["Cache-Control"] == "no-store"
+
+
+@pytest.mark.parametrize("target", ["https://evil.example/", "//evil.example/x",
+                                    "/\\evil.example", "javascript:alert(1)", "http:/x"])
+def test_no_open_redirect_after_sign_in(client, world, target):
+    page = client.get("/staff/signin")
+    response = client.post(f"/staff/signin?next={target}", data={
+        "username": "officer", "password": "umed-demo", "csrf_token": csrf_from(page.text)})
+    assert response.status_code == 302
+    assert response.headers["Location"] in ("/review/", "http://localhost/review/")
+
+
+def test_local_next_is_followed(client, world):
+    page = client.get("/staff/signin")
+    response = client.post("/staff/signin?next=/review/terminals", data={
+        "username": "officer", "password": "umed-demo", "csrf_token": csrf_from(page.text)})
+    assert response.headers["Location"].endswith("/review/terminals")
+
+
+@pytest.mark.parametrize("path", ["/learn/lessons/abc", "/learn/lessons/99999999",
+                                  "/learn/courses/-1", "/review/learners/0",
+                                  "/learn/exercises/x", "/media/../../etc/passwd"])
+def test_bad_ids_are_404(auth, client, world, terminal_cookie, path):
+    auth.learner("1001", terminal_cookie=terminal_cookie("F1"))
+    response = client.get(path)
+    assert response.status_code == 404
+
+
+def test_oversized_body_is_413(app, client):
+    app.config["MAX_CONTENT_LENGTH"] = 1024
+    try:
+        response = client.post("/staff/signin", data={"username": "x" * 5000})
+    finally:
+        app.config["MAX_CONTENT_LENGTH"] = 20 * 1024 * 1024
+    assert response.status_code == 413
+
+
+@pytest.mark.parametrize("data", [
+    {"learner_number": "\x00\x01", "pin": "1234", "key": "ok"},
+    {"learner_number": "1" * 10000, "pin": "x" * 10000, "key": "ok"},
+    {"learner_number": ["1", "2"], "pin": "1234", "key": "ok"},
+])
+def test_malformed_sign_in_is_4xx(client, world, terminal_cookie, data):
+    client.set_cookie("lms_terminal", terminal_cookie("F1"))
+    page = client.get("/")
+    response = client.post("/", data={**data, "csrf_token": csrf_from(page.text)})
+    assert 400 <= response.status_code < 500 or response.status_code == 200
+
+
+def test_invalid_utf8_form_is_not_a_500(client, world, terminal_cookie):
+    client.set_cookie("lms_terminal", terminal_cookie("F1"))
+    page = client.get("/")
+    body = f"csrf_token={csrf_from(page.text)}&learner_number=%ff%fe&pin=%c3&key=ok"
+    response = client.post("/", data=body, content_type="application/x-www-form-urlencoded")
+    assert 400 <= response.status_code < 500
+
+
+def test_malformed_answers_are_4xx(auth, client, world, terminal_cookie, sample_course, db):
+    from sqlalchemy import select
+
+    from lms.content.models import Exercise
+
+    auth.learner("1001", terminal_cookie=terminal_cookie("F1"))
+    token = csrf_from(client.get("/learn/").text)
+    for exercise in db.session.scalars(select(Exercise)):
+        for data in ({"choice": "999"}, {"choice": "abc"}, {"text": "x" * 100000},
+                     {"match-0": "zz"}, {}, {"choice": ["1", "2", "3"]}):
+            response = client.post(f"/learn/exercises/{exercise.id}", data={
+                **data, "client_id": "m" * 80, "csrf_token": token})
+            assert response.status_code < 500, (exercise.key, data)
+
+
+def test_unknown_language_is_ignored_not_an_error(client):
+    for lang in ("xx", "../../etc", "", "tg\r\nSet-Cookie: a=b"):
+        response = client.get("/", query_string={"lang": lang})
+        assert response.status_code == 200
+        assert "a=b" not in response.headers.get("Set-Cookie", "")
+
+
+def test_errors_show_no_stack_trace(client):
+    response = client.get("/learn/lessons/1", headers={"Accept": "text/html"})
+    assert "Traceback" not in response.text
