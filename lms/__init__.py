@@ -26,6 +26,11 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     config_module.finalize(settings, Path(app.instance_path))
     app.config.update(settings)
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(ROOT / "translations")
+    if app.config.get("PROXY_HOPS"):  # behind nginx: the client's address and scheme
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        hops = int(app.config["PROXY_HOPS"])
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
     from .auth.passwords import configure as configure_passwords
 
@@ -63,17 +68,23 @@ def _init_extensions(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from .admin import views as _admin_views  # noqa: F401  (routes attach to the blueprints)
-    from .auth import views as _auth_views  # noqa: F401
-    from .learn import views as _learn_views  # noqa: F401
-    from .review import views as _review_views  # noqa: F401
     from .admin import bp as admin_bp
+    from .admin import views as _admin_views  # noqa: F401  (routes attach to the blueprints)
     from .auth import bp as auth_bp
+    from .auth import views as _auth_views  # noqa: F401
+    from .author import bp as author_bp
+    from .author import views as _author_views  # noqa: F401
+    from .certificates import bp as certificates_bp
     from .health import bp as health_bp
     from .learn import bp as learn_bp
+    from .learn import views as _learn_views  # noqa: F401
+    from .plans import bp as plans_bp
+    from .reports import bp as reports_bp
     from .review import bp as review_bp
+    from .review import views as _review_views  # noqa: F401
 
-    for bp in (health_bp, auth_bp, learn_bp, review_bp, admin_bp):
+    for bp in (health_bp, auth_bp, learn_bp, review_bp, admin_bp, author_bp, reports_bp, plans_bp,
+               certificates_bp):
         app.register_blueprint(bp)
     try:
         from .content import bp as content_bp

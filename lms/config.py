@@ -12,6 +12,8 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+from limits import parse_many
+
 SUPPORTED_LOCALES = ("tg", "ru", "en")
 DEFAULT_LOCALE = "tg"
 
@@ -71,6 +73,11 @@ def from_environment(instance_path: Path) -> dict[str, Any]:
         "TRUSTED_KEYS": trusted,
         "ARGON2_PROFILE": env("LMS_ARGON2_PROFILE") or "strong",
         "RATELIMIT_ENABLED": _bool(env("LMS_RATELIMIT"), True),
+        "SIGNIN_LIMIT_PER_TERMINAL": env("LMS_SIGNIN_LIMIT_PER_TERMINAL") or "20/minute",
+        "SIGNIN_LIMIT_PER_ACCOUNT": env("LMS_SIGNIN_LIMIT_PER_ACCOUNT") or "10/minute",
+        "PROXY_HOPS": _int("LMS_PROXY_HOPS", 0),
+        # Activity and account IRIs of exported xAPI statements start with this.
+        "XAPI_BASE_URL": env("LMS_XAPI_BASE_URL") or "https://umed.local/xapi",
         "TESTING": False,
     }
 
@@ -98,4 +105,10 @@ def finalize(config: dict[str, Any], instance_path: Path) -> None:
         raise RuntimeError("LMS_ARGON2_PROFILE must be 'strong' or 'fast'")
     if config["ARGON2_PROFILE"] == "fast" and not config.get("TESTING"):
         raise RuntimeError("the 'fast' password hashing profile is for tests only")
+    for key in ("SIGNIN_LIMIT_PER_TERMINAL", "SIGNIN_LIMIT_PER_ACCOUNT"):
+        try:
+            parse_many(str(config[key]))
+        except ValueError as exc:
+            raise RuntimeError(f"LMS_{key} must be a rate limit such as '20/minute', "
+                               f"got {config[key]!r}") from exc
     Path(config["MEDIA_DIR"]).mkdir(parents=True, exist_ok=True)

@@ -1,6 +1,6 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, PasswordField, SelectField, StringField
+from wtforms import BooleanField, DateField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
 
@@ -22,3 +22,35 @@ class StaffForm(FlaskForm):
     password = PasswordField(_l("Password (at least 8 characters)"),
                              validators=[DataRequired(), Length(min=8, max=200)])
     reviewer = BooleanField(_l("May publish content (reviewer)"))
+
+
+class TransferForm(FlaskForm):
+    """Move a learner to another facility (and unit), with their whole history."""
+
+    facility_id = SelectField(_l("New facility"), coerce=int)
+    unit_id = SelectField(_l("New unit"), coerce=int, validators=[Optional()])
+
+    def set_choices(self) -> None:
+        from sqlalchemy import select
+        from sqlalchemy.orm import selectinload
+
+        from ..auth.models import Facility
+        from ..extensions import db
+
+        facilities = list(db.session.scalars(
+            select(Facility).options(selectinload(Facility.units)).order_by(Facility.name)))
+        self.facility_id.choices = [(f.id, f.name) for f in facilities]
+        self.unit_id.choices = [(0, "—")] + [(u.id, f"{u.name} ({f.name})")
+                                             for f in facilities for u in f.units]
+
+
+class AuditFilterForm(FlaskForm):
+    class Meta:
+        csrf = False  # a GET search form
+
+    action = SelectField(_l("Action"), validators=[Optional()])
+    actor = StringField(_l("Staff username"), validators=[Optional(), Length(max=80)])
+    learner = StringField(_l("Learner number"), validators=[Optional(), Length(max=20)])
+    facility = SelectField(_l("Facility"), coerce=int, validators=[Optional()])
+    start = DateField(_l("From"), validators=[Optional()])
+    end = DateField(_l("To"), validators=[Optional()])

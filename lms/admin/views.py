@@ -4,16 +4,25 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from sqlalchemy import select
 
 from ..audit.services import record as audit
 from ..auth import services as accounts
 from ..auth.access import admin_required
 from ..auth.messages import account_error
-from ..auth.models import Facility, Role
+from ..auth.models import Facility, Role, Unit
 from ..extensions import db
+from ..review.lookup import learner_or_404
 from . import bp, services
-from .forms import FacilityForm, StaffForm, UnitForm
+from .forms import AuditFilterForm, FacilityForm, StaffForm, TransferForm, UnitForm
+
+TRANSFER_ERRORS = {
+    "unit": _l("The unit does not belong to the new facility."),
+    "same": _l("The learner is already there."),
+    "learner": _l("Only learners can be transferred."),
+}
 
 
 def _staff_form() -> StaffForm:
@@ -86,3 +95,48 @@ def create_staff():
     db.session.commit()
     flash(_("The account %(username)s is created.", username=user.username), "success")
     return redirect(url_for("admin.index"))
+
+
+@bp.post("/learners/<int:learner_id>/transfer")
+@admin_required
+def transfer_learner(learner_id: int):
+    """Move a learner to another facility with their whole history (administrators only)."""
+    learner = learner_or_404(learner_id)
+    form = TransferForm()
+    form.set_choices()
+    if not form.validate_on_submit():
+        flash(_("Choose the new facility."), "error")
+        return redirect(url_for("review.learner", learner_id=learner.id))
+    facility = db.session.get(Facility, form.facility_id.data) or abort(404)
+    unit = db.session.get(Unit, form.unit_id.data) if form.unit_id.data else None
+    try:
+        old = services.transfer_learner(learner, facility, unit)
+    except services.FacilityError as exc:
+        flash(str(TRANSFER_ERRORS.get(str(exc), exc)), "error")
+        return redirect(url_for("review.learner", learner_id=learner.id))
+    audit(current_user, "learner.transfer", subject=learner, facility_id=old.id if old else None,
+          ip=request.remote_addr, to_facility=facility.id, to_unit=unit.id if unit else None,
+          from_facility=old.id if old else None)
+    db.session.commit()
+    flash(_("The learner is transferred to %(facility)s.", facility=facility.name), "success")
+    return redirect(url_for("review.learner", learner_id=learner.id))
+
+
+@bp.get("/audit")
+@admin_required
+def audit_log():
+    """Browse the audit log: who did what, to whom, when, from where."""
+    form = AuditFilterForm(request.args)
+    actions = services.audit_actions()
+    facilities = list(db.session.scalars(select(Facility).order_by(Facility.name)))
+    form.action.choices = [("", _("Any action"))] + [(a, a) for a in actions]
+    form.facility.choices = [(0, _("Any facility"))] + [(f.id, f.name) for f in facilities]
+    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    valid = form.validate()
+    rows, total = services.audit_entries(
+        form.action.data or None, form.actor.data or None, form.learner.data or None,
+        form.facility.data or None, form.start.data if valid else None,
+        form.end.data if valid else None, page=page)
+    args = {k: v for k, v in request.args.items() if k != "page" and v}
+    return render_template("admin/audit.html", form=form, rows=rows, total=total, page=page,
+                           size=100, args=args, facilities={f.id: f.name for f in facilities})

@@ -1,28 +1,24 @@
-"""Officers' pages: learners and kiosks of their facility (admins: every facility)."""
+"""Officers' pages: the learner list and a learner's record with its account actions."""
 
 from __future__ import annotations
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from ..admin.forms import TransferForm
 from ..audit.services import record as audit
 from ..auth import services as accounts
 from ..auth.access import ensure_facility, officer_required, staff_required
-from ..auth.models import Role, User
+from ..auth.models import Role, Unit
 from ..extensions import db
+from ..i18n import current_language
+from ..plans.forms import AssignForm
+from ..plans.services import assignable_courses
 from ..terminals import services as terminal_services
-from ..terminals.models import KioskSession, Terminal
-from . import bp, services
-from .forms import ActionForm, EnrollmentCodeForm, PinForm
-
-
-def _learner_or_404(learner_id: int) -> User:
-    learner = db.session.get(User, learner_id)
-    if learner is None or learner.role is not Role.LEARNER:
-        abort(404)
-    ensure_facility(current_user, learner.facility_id)
-    return learner
+from . import bp, record, services
+from .forms import ActionForm, PinForm
+from .lookup import learner_or_404
 
 
 @bp.get("/")
@@ -32,25 +28,40 @@ def index():
         return render_template("review/lecturer_home.html")
     search = request.args.get("q", "")
     page = max(request.args.get("page", 1, type=int) or 1, 1)
-    learners, total = services.learners(current_user, search, page)
-    return render_template("review/learners.html", learners=learners, total=total,
-                           search=search, page=page, page_size=services.PAGE_SIZE)
+    sort = request.args.get("sort", "number")
+    unit_id = request.args.get("unit", type=int) or None
+    if unit_id:
+        unit = db.session.get(Unit, unit_id) or abort(404)
+        ensure_facility(current_user, unit.facility_id)
+    rows, total = services.learners(current_user, search, page, sort, unit_id)
+    return render_template("review/learners.html", rows=rows, total=total, search=search,
+                           page=page, page_size=services.PAGE_SIZE, sort=sort, unit_id=unit_id,
+                           units=services.units(current_user), sorts=services.SORTS)
 
 
 @bp.get("/learners/<int:learner_id>")
 @officer_required
 def learner(learner_id: int):
-    learner = _learner_or_404(learner_id)
+    learner = learner_or_404(learner_id)
     audit(current_user, "learner.view", subject=learner, ip=request.remote_addr)
     db.session.commit()
+    assign_form = AssignForm()
+    lang = current_language()
+    assign_form.course_id.choices = [(c.id, c.title(lang)) for c in assignable_courses()]
+    transfer_form = None
+    if current_user.role is Role.ADMIN:
+        transfer_form = TransferForm()
+        transfer_form.set_choices()
     return render_template("review/learner.html", learner=learner, pin_form=PinForm(),
-                           action_form=ActionForm(), locked=accounts.is_locked(learner))
+                           action_form=ActionForm(), locked=accounts.is_locked(learner),
+                           record=record.build(learner, lang), assign_form=assign_form,
+                           transfer_form=transfer_form, lang=lang)
 
 
 @bp.post("/learners/<int:learner_id>/unlock")
 @officer_required
 def unlock_learner(learner_id: int):
-    learner = _learner_or_404(learner_id)
+    learner = learner_or_404(learner_id)
     if not ActionForm().validate_on_submit():
         abort(400)
     accounts.unlock(learner)
@@ -63,7 +74,7 @@ def unlock_learner(learner_id: int):
 @bp.post("/learners/<int:learner_id>/pin")
 @officer_required
 def reset_pin(learner_id: int):
-    learner = _learner_or_404(learner_id)
+    learner = learner_or_404(learner_id)
     form = PinForm()
     if not form.validate_on_submit():
         flash(_("The PIN must be 4 to 6 digits."), "error")
@@ -76,48 +87,35 @@ def reset_pin(learner_id: int):
     return redirect(url_for("review.learner", learner_id=learner.id))
 
 
-@bp.route("/terminals", methods=["GET", "POST"])
+@bp.post("/learners/<int:learner_id>/release")
 @officer_required
-def terminals():
-    form = EnrollmentCodeForm()
-    form.facility_id.choices = [(f.id, f.name) for f in services.facilities(current_user)]
-    new_code = None
-    if form.validate_on_submit():
-        facility = next(f for f in services.facilities(current_user) if f.id == form.facility_id.data)
-        _code, new_code = terminal_services.create_enrollment_code(
-            facility, form.name.data, current_user, current_app.config["ENROLLMENT_CODE_MINUTES"])
-        audit(current_user, "terminal.code", facility_id=facility.id, name=form.name.data,
-              ip=request.remote_addr)
-        db.session.commit()
-    return render_template("review/terminals.html", rows=services.terminals(current_user),
-                           form=form, new_code=new_code, action_form=ActionForm(),
-                           minutes=current_app.config["ENROLLMENT_CODE_MINUTES"])
-
-
-@bp.post("/terminals/<int:terminal_id>/retire")
-@officer_required
-def retire_terminal(terminal_id: int):
-    terminal = db.session.get(Terminal, terminal_id) or abort(404)
-    ensure_facility(current_user, terminal.facility_id)
+def release_learner(learner_id: int):
+    """On release: sign-in is blocked, open kiosk sessions end, the history stays."""
+    learner = learner_or_404(learner_id)
     if not ActionForm().validate_on_submit():
         abort(400)
-    terminal_services.retire(terminal)
-    audit(current_user, "terminal.retire", facility_id=terminal.facility_id, terminal=terminal.id,
-          ip=request.remote_addr)
+    learner.active = False
+    learner.session_version += 1
+    terminal_services.end_sessions(user=learner, reason="ended")
+    audit(current_user, "learner.release", subject=learner, ip=request.remote_addr)
     db.session.commit()
-    flash(_("The kiosk is retired."), "success")
-    return redirect(url_for("review.terminals"))
+    flash(_("The learner is marked as released and can no longer sign in. The record is kept."),
+          "success")
+    return redirect(url_for("review.learner", learner_id=learner.id))
 
 
-@bp.post("/sessions/<int:session_id>/end")
+@bp.post("/learners/<int:learner_id>/readmit")
 @officer_required
-def end_session(session_id: int):
-    ks = db.session.get(KioskSession, session_id) or abort(404)
-    ensure_facility(current_user, ks.user.facility_id)
+def readmit_learner(learner_id: int):
+    learner = learner_or_404(learner_id)
     if not ActionForm().validate_on_submit():
         abort(400)
-    terminal_services.end_session(ks, "ended")
-    audit(current_user, "session.end", subject=ks.user, ip=request.remote_addr)
+    learner.active = True
+    audit(current_user, "learner.readmit", subject=learner, ip=request.remote_addr)
     db.session.commit()
-    flash(_("The session is ended."), "success")
-    return redirect(url_for("review.terminals"))
+    flash(_("The learner can sign in again."), "success")
+    return redirect(url_for("review.learner", learner_id=learner.id))
+
+
+# The other pages of the area attach their routes to the same blueprint.
+from . import account_views, analysis_views, kiosk_views  # noqa: E402,F401
