@@ -75,6 +75,7 @@ def _register_blueprints(app: Flask) -> None:
     from .author import bp as author_bp
     from .author import views as _author_views  # noqa: F401
     from .certificates import bp as certificates_bp
+    from .content import bp as content_bp
     from .health import bp as health_bp
     from .learn import bp as learn_bp
     from .learn import views as _learn_views  # noqa: F401
@@ -84,11 +85,5 @@ def _register_blueprints(app: Flask) -> None:
     from .review import views as _review_views  # noqa: F401
 
     for bp in (health_bp, auth_bp, learn_bp, review_bp, admin_bp, author_bp, reports_bp, plans_bp,
-               certificates_bp):
+               certificates_bp, content_bp):
         app.register_blueprint(bp)
-    try:
-        from .content import bp as content_bp
-    except ImportError:  # the content area registers itself once it exists
-        content_bp = None
-    if content_bp is not None:
-        app.register_blueprint(content_bp)

@@ -103,11 +103,10 @@ lms_cli.add_command(learners_cli)
 
 
 def init_app(app: Flask) -> None:
-    try:
-        from .content.cli import content_cli, gift_cli
-    except ImportError:
-        content_cli = gift_cli = None
-    if content_cli is not None and content_cli.name not in lms_cli.commands:
-        lms_cli.add_command(content_cli)
-        lms_cli.add_command(gift_cli)
+    from .backup import backup_command, restore_command
+    from .content.cli import content_cli, gift_cli
+
+    for command in (backup_command, restore_command, content_cli, gift_cli):
+        if command.name not in lms_cli.commands:
+            lms_cli.add_command(command)
     app.cli.add_command(lms_cli)

@@ -3,6 +3,8 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
+from ..forms import choices
+
 
 class FacilityForm(FlaskForm):
     code = StringField(_l("Code"), validators=[DataRequired(), Regexp(r"^[A-Za-z0-9-]{1,32}$")])
@@ -16,8 +18,8 @@ class UnitForm(FlaskForm):
 class StaffForm(FlaskForm):
     username = StringField(_l("Username"), validators=[DataRequired(), Regexp(r"^[A-Za-z0-9_.-]{2,80}$")])
     full_name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=200)])
-    role = SelectField(_l("Role"), choices=[("officer", _l("Officer")), ("lecturer", _l("Lecturer")),
-                                            ("admin", _l("Administrator"))])
+    role = SelectField(_l("Role"), choices=choices([
+        ("officer", _l("Officer")), ("lecturer", _l("Lecturer")), ("admin", _l("Administrator"))]))
     facility_id = SelectField(_l("Facility"), coerce=int, validators=[Optional()])
     password = PasswordField(_l("Password (at least 8 characters)"),
                              validators=[DataRequired(), Length(min=8, max=200)])
@@ -39,9 +41,9 @@ class TransferForm(FlaskForm):
 
         facilities = list(db.session.scalars(
             select(Facility).options(selectinload(Facility.units)).order_by(Facility.name)))
-        self.facility_id.choices = [(f.id, f.name) for f in facilities]
-        self.unit_id.choices = [(0, "—")] + [(u.id, f"{u.name} ({f.name})")
-                                             for f in facilities for u in f.units]
+        self.facility_id.choices = choices((f.id, f.name) for f in facilities)
+        self.unit_id.choices = choices([(0, "—")] + [(u.id, f"{u.name} ({f.name})")
+                                                     for f in facilities for u in f.units])
 
 
 class AuditFilterForm(FlaskForm):

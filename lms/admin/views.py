@@ -14,6 +14,7 @@ from ..auth.access import admin_required
 from ..auth.messages import account_error
 from ..auth.models import Facility, Role, Unit
 from ..extensions import db
+from ..forms import choices
 from ..review.lookup import learner_or_404
 from . import bp, services
 from .forms import AuditFilterForm, FacilityForm, StaffForm, TransferForm, UnitForm
@@ -27,7 +28,8 @@ TRANSFER_ERRORS = {
 
 def _staff_form() -> StaffForm:
     form = StaffForm()
-    form.facility_id.choices = [(0, "—")] + [(f.id, f.name) for f, _n in services.facility_overview()]
+    form.facility_id.choices = choices(
+        [(0, "—")] + [(f.id, f.name) for f, _n in services.facility_overview()])
     return form
 
 
@@ -129,8 +131,9 @@ def audit_log():
     form = AuditFilterForm(request.args)
     actions = services.audit_actions()
     facilities = list(db.session.scalars(select(Facility).order_by(Facility.name)))
-    form.action.choices = [("", _("Any action"))] + [(a, a) for a in actions]
-    form.facility.choices = [(0, _("Any facility"))] + [(f.id, f.name) for f in facilities]
+    form.action.choices = choices([("", _("Any action"))] + [(a, a) for a in actions])
+    form.facility.choices = choices(
+        [(0, _("Any facility"))] + [(f.id, f.name) for f in facilities])
     page = max(request.args.get("page", 1, type=int) or 1, 1)
     valid = form.validate()
     rows, total = services.audit_entries(

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from flask import current_app, flash, g, redirect, render_template, request, session, url_for
+from flask import abort, current_app, flash, g, redirect, render_template, request, session, url_for
 from flask_babel import format_datetime
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
 from .. import clock
 from ..extensions import db
+from ..ratelimits import signin_limited
 from ..security import set_terminal_cookie
 from ..terminals import services as terminals
 from ..web import home_for, safe_next
@@ -44,6 +45,7 @@ def _press_key(form: LearnerSignInForm, key: str) -> None:
 
 
 @bp.route("/", methods=["GET", "POST"])
+@signin_limited
 def signin():
     """The learner's sign-in page with the on-screen keypad."""
     if current_user.is_authenticated:
@@ -95,6 +97,7 @@ def signin():
 
 
 @bp.route("/staff/signin", methods=["GET", "POST"])
+@signin_limited
 def staff_signin():
     if current_user.is_authenticated and current_user.is_staff:
         return redirect(home_for(current_user))
@@ -145,6 +148,8 @@ def keepalive():
     """The idle warning's "I'm still here": any learner request counts as activity."""
     if not current_user.is_authenticated:
         return {"signed_in": False}, 401
+    if not current_user.is_learner:
+        abort(404)
     return {"signed_in": True, "idle_seconds": current_app.config["KIOSK_IDLE_SECONDS"]}
 
 

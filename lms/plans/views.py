@@ -15,6 +15,7 @@ from ..auth.access import ensure_facility, officer_required, scope_query
 from ..auth.models import Unit
 from ..content.models import Course
 from ..extensions import db
+from ..forms import choices
 from ..i18n import current_language
 from ..learn.models import PlanItem
 from ..review.forms import ActionForm
@@ -31,7 +32,7 @@ PLAN_ERRORS = {
 def _course_choices(form: AssignForm) -> list[Course]:
     courses = services.assignable_courses()
     lang = current_language()
-    form.course_id.choices = [(c.id, c.title(lang)) for c in courses]
+    form.course_id.choices = choices((c.id, c.title(lang)) for c in courses)
     return courses
 
 
@@ -52,7 +53,7 @@ def assign():
     form = UnitAssignForm()
     courses = _course_choices(form)
     units = _visible_units()
-    form.unit_id.choices = [(u.id, f"{u.name} ({u.facility.name})") for u in units]
+    form.unit_id.choices = choices((u.id, f"{u.name} ({u.facility.name})") for u in units)
     if form.validate_on_submit():
         unit = db.session.get(Unit, form.unit_id.data) or abort(404)
         ensure_facility(current_user, unit.facility_id)

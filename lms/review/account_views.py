@@ -17,6 +17,7 @@ from ..auth.access import ensure_facility, officer_required
 from ..auth.messages import account_error
 from ..auth.models import Role, Unit, User
 from ..extensions import db
+from ..forms import choices
 from . import bp, services
 from .forms import ImportForm, LearnerForm
 
@@ -25,8 +26,8 @@ from .forms import ImportForm, LearnerForm
 @officer_required
 def create_learner():
     form = LearnerForm()
-    form.unit_id.choices = [(u.id, f"{u.name} ({u.facility.name})")
-                            for u in services.units(current_user)]
+    form.unit_id.choices = choices((u.id, f"{u.name} ({u.facility.name})")
+                                   for u in services.units(current_user))
     if form.validate_on_submit():
         unit = db.session.get(Unit, form.unit_id.data) or abort(404)
         ensure_facility(current_user, unit.facility_id)

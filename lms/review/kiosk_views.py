@@ -11,6 +11,7 @@ from ..audit.services import record as audit
 from ..auth.access import ensure_facility, officer_required
 from ..auth.models import Facility
 from ..extensions import db
+from ..forms import choices
 from ..terminals import services as terminal_services
 from ..terminals.models import KioskSession, Terminal
 from . import bp, services
@@ -22,7 +23,7 @@ from .forms import ActionForm, EnrollmentCodeForm
 def terminals():
     form = EnrollmentCodeForm()
     facilities = services.facilities(current_user)
-    form.facility_id.choices = [(f.id, f.name) for f in facilities]
+    form.facility_id.choices = choices((f.id, f.name) for f in facilities)
     new_code = None
     if form.validate_on_submit():
         facility = db.session.get(Facility, form.facility_id.data) or abort(404)

@@ -12,6 +12,7 @@ from ..auth import services as accounts
 from ..auth.access import ensure_facility, officer_required, staff_required
 from ..auth.models import Role, Unit
 from ..extensions import db
+from ..forms import choices
 from ..i18n import current_language
 from ..plans.forms import AssignForm
 from ..plans.services import assignable_courses
@@ -47,7 +48,7 @@ def learner(learner_id: int):
     db.session.commit()
     assign_form = AssignForm()
     lang = current_language()
-    assign_form.course_id.choices = [(c.id, c.title(lang)) for c in assignable_courses()]
+    assign_form.course_id.choices = choices((c.id, c.title(lang)) for c in assignable_courses())
     transfer_form = None
     if current_user.role is Role.ADMIN:
         transfer_form = TransferForm()

@@ -1,0 +1,173 @@
+"""Every route × every kind of user has an expected outcome; a new route without an entry
+fails here. "ok" means the request was let through (any answer but a refusal or a 500);
+"no" means refused: 401/403/404, or a redirect to a sign-in page. Objects in URLs belong to
+facility 1, so "officer2" and "learner2" (facility 2) must be refused anything personal."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from lms.auth.models import Facility, User
+from lms.learn.models import Certificate, PlanItem
+from lms.terminals.models import KioskSession, Terminal
+from tests.conftest import Auth, csrf_from
+
+USERS = ("anonymous", "learner", "learner2", "lecturer", "officer", "officer2", "admin")
+
+# Who is let through, per access rule.
+RULES = {
+    "public": set(USERS),
+    "learner": {"learner", "learner2"},
+    "staff": {"lecturer", "officer", "officer2", "admin"},
+    "officer": {"officer", "officer2", "admin"},
+    "facility": {"officer", "admin"},  # an object of facility 1
+    "admin": {"admin"},
+    "author": {"lecturer", "admin"},  # the lecturer works on the course
+    "reviewer": {"admin"},
+    "analysis": {"officer", "officer2", "lecturer", "admin"},
+}
+
+ROUTES = {
+    "static": "public", "health.healthz": "public", "content.media": "public",
+    "auth.signin": "public", "auth.staff_signin": "public", "auth.enroll": "public",
+    "auth.signout": "public", "auth.keepalive": "learner",
+    "learn.home": "learner", "learn.resume": "learner", "learn.course": "learner",
+    "learn.lesson": "learner", "learn.answer": "learner", "learn.retake": "learner",
+    "learn.certificates": "learner",
+    "review.index": "staff", "certificates.verify": "staff",
+    "review.learner": "facility", "review.reset_pin": "facility",
+    "review.unlock_learner": "facility", "review.release_learner": "facility",
+    "review.readmit_learner": "facility", "reports.learner_summary": "facility",
+    "plans.assign_learner": "facility", "plans.remove_item": "facility",
+    "review.retire_terminal": "facility", "review.end_session": "facility",
+    "certificates.print_page": "facility",
+    "review.terminals": "officer", "review.create_learner": "officer",
+    "review.import_learners_page": "officer", "plans.assign": "officer",
+    "reports.dashboard_page": "officer", "reports.exports_page": "officer",
+    "reports.progress_csv": "officer", "reports.xapi_json": "officer",
+    "review.courses": "analysis", "review.course_analysis": "analysis",
+    "admin.index": "admin", "admin.audit_log": "admin", "admin.create_facility": "admin",
+    "admin.add_unit": "admin", "admin.create_staff": "admin",
+    "admin.transfer_learner": "admin", "reports.headquarters_page": "admin",
+    "author.index": "author", "author.new_course": "author", "author.course": "author",
+    "author.edit_settings": "author", "author.add_module": "author",
+    "author.add_lesson": "author", "author.move_module": "author",
+    "author.move_lesson": "author", "author.retire_module": "author",
+    "author.retire_lesson": "author", "author.restore_lesson": "author",
+    "author.lesson": "author", "author.edit_lesson": "author",
+    "author.preview_lesson": "author", "author.history": "author",
+    "author.compare": "author", "author.preview_revision": "author",
+    "author.restore_revision": "author", "author.media": "author",
+    "author.upload_media": "author", "author.recordings": "author",
+    "author.save_recording": "author", "author.share": "author",
+    "author.unshare": "author", "author.submit": "author", "author.withdraw": "author",
+    "author.review_queue": "reviewer", "author.review": "reviewer",
+    "author.publish": "reviewer", "author.send_back": "reviewer",
+}
+
+SIGN_IN_PATHS = ("/", "/staff/signin")
+
+
+def test_every_route_has_an_entry(app):
+    endpoints = {rule.endpoint for rule in app.url_map.iter_rules()}
+    assert endpoints - set(ROUTES) == set(), "routes without an access entry"
+    assert set(ROUTES) - endpoints == set(), "entries for routes that no longer exist"
+
+
+@pytest.fixture
+def objects(app, db, world, sample_course, terminal_cookie):
+    """One of everything a URL can name, in facility 1."""
+    from lms.author.models import CourseStaff
+
+    learner = db.session.scalar(select(User).where(User.learner_number == "1001"))
+    lecturer = db.session.scalar(select(User).where(User.username == "lecturer"))
+    db.session.add(CourseStaff(course_id=sample_course.id, user_id=lecturer.id, role="owner"))
+    plan = PlanItem(user_id=learner.id, course_id=sample_course.id)
+    cert = Certificate(code="TEST-CODE", user_id=learner.id, course_id=sample_course.id,
+                       facility_id=learner.facility_id, learner_name=learner.full_name)
+    db.session.add_all([plan, cert])
+    f1 = db.session.scalar(select(Facility).where(Facility.code == "F1"))
+    terminal = db.session.scalar(select(Terminal).where(Terminal.facility_id == f1.id))
+    ks = KioskSession(user_id=learner.id, terminal_id=terminal.id, token_hash="x" * 64)
+    db.session.add(ks)
+    db.session.commit()
+    lesson = sample_course.lessons[0]
+    media_url = sample_course.media[0].url
+    exercise = lesson.exercises[0]
+    return {
+        "learner_id": learner.id, "course_id": sample_course.id, "lesson_id": lesson.id,
+        "exercise_id": exercise.id, "item_id": plan.id, "certificate_id": cert.id,
+        "terminal_id": terminal.id, "session_id": ks.id, "facility_id": f1.id,
+        "key": lesson.key, "lang": "tg", "name": "letter-a", "member_id": 1,
+        "submission_id": 1, "revision_id": 1, "path": f"{lesson.key}.tg.md",
+        "filename": "kiosk.css", "media_url": media_url, "terminal_cookies": {
+            "F1": terminal_cookie("F1", "Matrix 1"), "F2": terminal_cookie("F2", "Matrix 2")},
+    }
+
+
+def _sign_in(app, who: str, objects) -> object:
+    client = app.test_client()
+    auth = Auth(client, app)
+    if who in ("learner", "learner2"):
+        number, facility = ("1002", "F1") if who == "learner" else ("2002", "F2")
+        assert auth.learner(number, terminal_cookie=objects["terminal_cookies"][facility]
+                            ).status_code == 302
+    elif who != "anonymous":
+        assert auth.staff(who).status_code == 302
+    return client
+
+
+def _url(app, rule, objects) -> str:
+    values = {arg: objects[arg] for arg in rule.arguments}
+    if rule.endpoint == "content.media":
+        return objects["media_url"]
+    with app.test_request_context():
+        from flask import url_for
+
+        return url_for(rule.endpoint, **values)
+
+
+def _token(client) -> str:
+    for page in ("/learn/", "/review/", "/admin/", "/"):
+        response = client.get(page)
+        if response.status_code == 200 and "csrf_token" in response.text:
+            return csrf_from(response.text)
+    raise AssertionError("no page with a form")
+
+
+def _refused(response) -> bool:
+    if response.status_code in (401, 403, 404):
+        return True
+    if response.status_code in (301, 302, 303):
+        location = response.headers["Location"].split("?")[0]
+        return location.replace("http://localhost", "") in SIGN_IN_PATHS
+    return False
+
+
+@pytest.mark.parametrize("who", USERS)
+def test_access_matrix(app, db, objects, who):
+    client = _sign_in(app, who, objects)
+    token = _token(client)
+    problems = []
+    for rule in sorted(app.url_map.iter_rules(), key=lambda r: r.rule):
+        if rule.endpoint in ("auth.signout", "static"):
+            continue
+        expected_ok = who in RULES[ROUTES[rule.endpoint]]
+        url = _url(app, rule, objects)
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            if method == "GET":
+                response = client.get(url)
+            else:
+                response = client.post(url, data={"csrf_token": token})
+            response.close()
+            if response.status_code >= 500:
+                problems.append(f"{method} {url}: {response.status_code}")
+            elif _refused(response) == expected_ok:
+                problems.append(f"{method} {url}: {response.status_code} "
+                                f"{'refused' if expected_ok else 'let through'}")
+            if who in ("learner", "learner2") and _refused(response) and \
+                    response.status_code in (301, 302, 303):
+                client = _sign_in(app, who, objects)  # a refusal may have signed them out
+                token = _token(client)
+    assert not problems, "\n".join(problems)
