@@ -1,0 +1,5 @@
+"""The lecturer studio: courses written in the browser, reviewed, then published to kiosks."""
+
+from flask import Blueprint
+
+bp = Blueprint("author", __name__, url_prefix="/author", template_folder="templates")

@@ -19,7 +19,7 @@ from ..extensions import db
 from . import media
 from .gift import Question
 from .loader import CourseSource, LessonSource
-from .models import Course, Exercise, Lesson, LessonContent, MediaFile, Module
+from .models import Course, Exercise, Lesson, LessonContent, LessonSnapshot, MediaFile, Module
 
 T = TypeVar("T")
 Progress = Callable[[Iterable[T]], Iterable[T]]
@@ -42,7 +42,7 @@ def import_course(source: CourseSource, progress: Progress | None = None) -> Cou
         select(Course).where(Course.slug == source.slug)
         .options(selectinload(Course.modules), selectinload(Course.media)))
     if course is None:
-        course = Course(slug=source.slug, published_at=now, modules=[], media=[], lessons=[])
+        course = Course(slug=source.slug, modules=[], media=[], lessons=[])
         db.session.add(course)
     course.titles = dict(source.titles)
     course.descriptions = dict(source.descriptions)
@@ -54,6 +54,7 @@ def import_course(source: CourseSource, progress: Progress | None = None) -> Cou
     course.languages = list(source.languages)
     course.source = source.source
     course.retired_at = None
+    course.published_at = course.published_at or now  # an import publishes
     _store_media(course, source)
     modules = _store_modules(course, source, now)
     db.session.flush()
@@ -119,8 +120,10 @@ def _store_lessons(course: Course, source: CourseSource, modules: dict[str, Modu
 
 
 def update_lesson(lesson: Lesson, item: LessonSource, now=None) -> None:
-    """Write one lesson's settings, contents and exercises (shared with ``giftio``)."""
+    """Write one lesson's settings, contents and exercises (shared with ``giftio``); a change
+    to what learners read is a new version of the lesson, kept as a ``LessonSnapshot``."""
     now = now or clock.now()
+    changed = not lesson.version or lesson.retired_at is not None
     first = item.first
     lesson.minutes = first.minutes or 10
     lesson.attempts = first.attempts if first.attempts is not None else 3
@@ -134,6 +137,7 @@ def update_lesson(lesson: Lesson, item: LessonSource, now=None) -> None:
             content = LessonContent(lang=lang)
             lesson.contents.append(content)
         if content.source != version.text or content.pages != version.pages:
+            changed = changed or content.pages != version.pages or content.title != version.title
             content.title = version.title
             content.source = version.text
             content.pages = list(version.pages)
@@ -141,10 +145,15 @@ def update_lesson(lesson: Lesson, item: LessonSource, now=None) -> None:
     for lang, content in contents.items():
         if lang not in item.versions:
             lesson.contents.remove(content)
-    _store_exercises(lesson, item, now)
+            changed = True
+    changed = _store_exercises(lesson, item, now) or changed
+    if changed:
+        lesson.version = (lesson.version or 0) + 1
+        db.session.add(LessonSnapshot.of(lesson))
 
 
-def _store_exercises(lesson: Lesson, item: LessonSource, now) -> None:
+def _store_exercises(lesson: Lesson, item: LessonSource, now) -> bool:
+    """Write the exercises; True if learners would see any difference."""
     existing = {e.key: e for e in lesson.exercises}
     entries: dict[str, dict] = {}
     for lang, version in item.versions.items():
@@ -156,6 +165,7 @@ def _store_exercises(lesson: Lesson, item: LessonSource, now) -> None:
     for version in [item.first, *item.versions.values()]:
         for question in version.questions:
             order.setdefault(question.id, question)
+    changed = False
     for position, (key, question) in enumerate(order.items()):
         exercise = existing.get(key)
         if exercise is None:
@@ -163,13 +173,17 @@ def _store_exercises(lesson: Lesson, item: LessonSource, now) -> None:
             lesson.exercises.append(exercise)
             existing[key] = exercise
         data = entries[key]
+        changed = changed or (exercise.type, exercise.retired_at) != (question.type, None)
         exercise.type = question.type
         exercise.position = position
         exercise.page = data.get(item.first.lang, next(iter(data.values())))["page"]
         if exercise.data != data:
             exercise.data = data
+            changed = True
         exercise.retired_at = None
     wanted = set(order)
     for key, exercise in existing.items():
         if key not in wanted and exercise.retired_at is None:
             exercise.retired_at = now
+            changed = True
+    return changed

@@ -1,10 +1,13 @@
 """Read a course folder (or a folder of courses) into plain dataclasses, collecting problems.
 
+A course may also be read from memory (``StoredCourse``: the studio's drafts, whose media are
+already checked and stored): the same checks run on the same texts either way.
 Nothing here touches the database; ``importer`` stores what this returns.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -35,6 +38,26 @@ class MediaSource:
     sha256: str
     mime: str
     size: int
+
+
+@dataclass
+class StoredCourse:
+    """A course held in memory: its text files by name (``course.yml``, ``<id>.<lang>.md``)
+    and its media files, already checked and stored by content hash."""
+
+    slug: str
+    texts: dict[str, str]
+    media: dict[str, MediaSource] = field(default_factory=dict)
+
+
+@dataclass
+class _Entry:
+    """A top-level file of a course: its name, what it is, and how to read it."""
+
+    name: str
+    read: Callable[[], bytes]
+    is_dir: bool = False
+    is_symlink: bool = False
 
 
 @dataclass
@@ -232,7 +255,7 @@ def _modules(course: CourseSource, meta: LineDict, where: str, problems: Problem
     return listed
 
 
-def _media(course: CourseSource, problems: Problems) -> None:
+def _folder_media(course: CourseSource, problems: Problems) -> None:
     folder = course.path / "media"
     if not folder.is_dir():
         return
@@ -262,12 +285,40 @@ def load_course(folder: Path, problems: Problems, label: str | None = None,
                 ) -> CourseSource | None:
     """One course folder; None when its course.yml cannot be read at all."""
     label = label if label is not None else str(folder)
-    where = f"{label}/{COURSE_YML}"
     try:
-        source = (folder / COURSE_YML).read_bytes().decode("utf-8")
+        data: bytes | None = (folder / COURSE_YML).read_bytes()
     except FileNotFoundError:
+        data = None
+    entries = [_Entry(path.name, path.read_bytes, path.is_dir(), path.is_symlink())
+               for path in sorted(folder.iterdir())
+               if not path.name.startswith(".") and path.name not in (COURSE_YML, "media")]
+    return _load(folder, label, data, entries, problems, _folder_media)
+
+
+def load_stored_course(stored: StoredCourse, problems: Problems, label: str | None = None,
+                       ) -> CourseSource | None:
+    """A course from memory, checked exactly like a folder (``label`` names its files)."""
+    label = label if label is not None else stored.slug
+    texts = stored.texts
+    data = texts[COURSE_YML].encode("utf-8") if COURSE_YML in texts else None
+    entries = [_Entry(name, lambda name=name: texts[name].encode("utf-8"))
+               for name in sorted(texts) if name != COURSE_YML]
+
+    def media(course: CourseSource, problems: Problems) -> None:
+        course.media = dict(stored.media)
+
+    return _load(Path(stored.slug), label, data, entries, problems, media)
+
+
+def _load(folder: Path, label: str, data: bytes | None, entries: list[_Entry],
+          problems: Problems, load_media: Callable[[CourseSource, Problems], None],
+          ) -> CourseSource | None:
+    where = f"{label}/{COURSE_YML}"
+    if data is None:
         problems.error(where, 1, _("course.yml is missing"))
         return None
+    try:
+        source = data.decode("utf-8")
     except UnicodeDecodeError:
         problems.error(where, 1, _("not UTF-8 text"))
         return None
@@ -283,8 +334,8 @@ def load_course(folder: Path, problems: Problems, label: str | None = None,
     _check_keys(meta, COURSE_KEYS, REQUIRED_COURSE_KEYS, where, problems, COURSE_YML)
     _settings(course, meta, where, problems)
     listed = _modules(course, meta, where, problems)
-    _media(course, problems)
-    _lessons(course, listed, problems)
+    load_media(course, problems)
+    _lessons(course, listed, entries, problems)
     titles_required = tuple(course.languages)
     if "title" in meta:
         course.titles = _lang_dict(meta["title"], where, meta.line_of("title"), problems,
@@ -301,25 +352,23 @@ def load_course(folder: Path, problems: Problems, label: str | None = None,
     return course
 
 
-def _lessons(course: CourseSource, listed: dict[str, tuple[str, int]],
+def _lessons(course: CourseSource, listed: dict[str, tuple[str, int]], entries: list[_Entry],
              problems: Problems) -> None:
-    files: dict[str, dict[str, Path]] = {}
-    for path in sorted(course.path.iterdir()):
-        name = path.name
-        if name.startswith(".") or name in (COURSE_YML, "media"):
-            continue
+    files: dict[str, dict[str, _Entry]] = {}
+    for entry in entries:
+        name = entry.name
         parsed = lesson_file_name(name)
-        if parsed is None or path.is_dir():
+        if parsed is None or entry.is_dir:
             problems.warn(f"{course.label}/{name}", 1, _(
                 "unexpected file, ignored (lessons are <id>.tg.md or <id>.ru.md)"))
         elif parsed[0] not in listed:
             problems.error(f"{course.label}/{name}", 1, _(
                 "lesson %(id)s is not listed in any module of course.yml", id=parsed[0]))
-        elif path.is_symlink():
+        elif entry.is_symlink:
             problems.error(f"{course.label}/{name}", 1, _("links to other files are not "
                                                           "allowed"))
         else:
-            files.setdefault(parsed[0], {})[parsed[1]] = path
+            files.setdefault(parsed[0], {})[parsed[1]] = entry
     course.languages = [lang for lang in LANGS if any(lang in f for f in files.values())]
     where = f"{course.label}/{COURSE_YML}"
     resolve_table = {name: url_for_media(m.sha256, m.mime) for name, m in course.media.items()}
@@ -337,10 +386,10 @@ def _lessons(course: CourseSource, listed: dict[str, tuple[str, int]],
                                               "%(id)s.%(code)s.md", id=key, code=lang,
                                               lang=str(LANGUAGE_NAMES[lang])))
         lesson = LessonSource(key=key, module=module)
-        for lang, path in found.items():
-            file_label = f"{course.label}/{path.name}"
+        for lang, entry in found.items():
+            file_label = f"{course.label}/{entry.name}"
             try:
-                text = path.read_bytes().decode("utf-8")
+                text = entry.read().decode("utf-8")
             except UnicodeDecodeError:
                 problems.error(file_label, 1, _("not UTF-8 text"))
                 continue

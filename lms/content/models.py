@@ -4,11 +4,17 @@ Rows are keyed by stable ids written by the authors (``Course.slug``, ``Module.k
 ``Lesson.key``, ``Exercise.key``). Re-importing a course updates rows in place by those keys and
 never deletes a module, lesson or exercise: one that disappeared is retired (``retired_at``) and
 comes back to life if it reappears, so learners' progress that points at row ids survives.
+
+``LessonContent`` and ``Exercise`` hold the newest published version of a lesson. Every
+publication that changes a lesson also keeps a ``LessonSnapshot`` (``Lesson.version``): a learner
+in the middle of a lesson is pinned to the version they started (see ``pins``), so a new
+publication never changes the pages or the questions under them.
 """
 
 from __future__ import annotations
 
 import enum
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -120,6 +126,8 @@ class Lesson(db.Model):
     # Overrides the course's pass mark when set.
     pass_mark: Mapped[int | None]
     placement: Mapped[bool] = mapped_column(default=False)
+    # The newest published version (its LessonSnapshot); 0 before the first publication.
+    version: Mapped[int] = mapped_column(default=0)
     retired_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=clock.now)
     updated_at: Mapped[datetime] = mapped_column(default=clock.now, onupdate=clock.now)
@@ -135,10 +143,23 @@ class Lesson(db.Model):
     def effective_pass_mark(self) -> int:
         return self.pass_mark if self.pass_mark is not None else self.course.pass_mark
 
-    def content(self, lang: str | None) -> LessonContent | None:
-        """The content in ``lang``, else the first there is (the kiosk shows a notice)."""
-        by_lang = {c.lang: c for c in self.contents}
+    def content(self, lang: str | None) -> LessonContent | PinnedContent | None:
+        """The content in ``lang``, else the first there is (the kiosk shows a notice); the
+        pinned version's when this session reads the lesson at an older version."""
+        from .pins import pinned_snapshot
+
+        snapshot = pinned_snapshot(self)
+        by_lang: dict[str, Any] = (snapshot.by_lang() if snapshot is not None
+                                   else {c.lang: c for c in self.contents})
         return by_lang.get(lang or "") or by_lang.get("tg") or next(iter(by_lang.values()), None)
+
+    def active_exercises(self) -> list[Exercise]:
+        """The exercises that count: active ones, of the pinned version when there is one."""
+        from .pins import pinned_snapshot
+
+        snapshot = pinned_snapshot(self)
+        return [e for e in self.exercises
+                if e.active and (snapshot is None or e.key in snapshot.exercises)]
 
     @property
     def active(self) -> bool:
@@ -200,22 +221,75 @@ class Exercise(db.Model):
     def active(self) -> bool:
         return self.retired_at is None
 
+    @property
+    def shown_data(self) -> dict[str, Any]:
+        """``data`` as the version this session reads the lesson at (pinned or newest)."""
+        from .pins import pinned_snapshot
+
+        snapshot = pinned_snapshot(self.lesson)
+        pinned = snapshot.exercises.get(self.key) if snapshot is not None else None
+        return pinned["data"] if pinned else self.data
+
     def _lang(self, lang: str | None) -> str:
-        if lang in self.data:
+        data = self.shown_data
+        if lang in data:
             return lang  # type: ignore[return-value]
-        return "tg" if "tg" in self.data else next(iter(self.data))
+        return "tg" if "tg" in data else next(iter(data))
 
     def question(self, lang: str | None = None):
         """The question (a ``gift.Question``) in ``lang`` or the lesson's other language."""
         from .gift import Question
 
-        return Question.from_dict(self.data[self._lang(lang)]["question"])
+        return Question.from_dict(self.shown_data[self._lang(lang)]["question"])
 
     def renderer(self, lang: str | None = None):
         """A ``render(text, fmt)`` for ``grading.public_view`` that uses the stored HTML."""
         from .exercises import stored_renderer
 
-        return stored_renderer(self.data[self._lang(lang)])
+        return stored_renderer(self.shown_data[self._lang(lang)])
+
+
+@dataclass(frozen=True)
+class PinnedContent:
+    """One language of a lesson as an older published version had it (read-only)."""
+
+    lang: str
+    title: str
+    pages: list[str]
+
+
+class LessonSnapshot(db.Model):
+    """A published version of a lesson, kept for the learners who started it.
+
+    ``contents`` is ``{lang: {"title", "pages"}}``; ``exercises`` is ``{key: {"type", "data"}}``
+    with ``data`` as in ``Exercise.data``."""
+
+    __tablename__ = "lesson_snapshots"
+    __table_args__ = (UniqueConstraint("lesson_id", "version"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    lesson_id: Mapped[int] = mapped_column(ForeignKey("lessons.id", ondelete="CASCADE"))
+    version: Mapped[int]
+    contents: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    exercises: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    created_at: Mapped[datetime] = mapped_column(default=clock.now)
+
+    lesson: Mapped[Lesson] = relationship()
+
+    def by_lang(self) -> dict[str, PinnedContent]:
+        return {lang: PinnedContent(lang, c["title"], list(c["pages"]))
+                for lang, c in self.contents.items()}
+
+    @classmethod
+    def of(cls, lesson: Lesson) -> LessonSnapshot:
+        """The lesson as it is now (its contents and active exercises)."""
+        return cls(
+            lesson=lesson, version=lesson.version,
+            contents={c.lang: {"title": c.title, "pages": list(c.pages)}
+                      for c in lesson.contents},
+            exercises={e.key: {"type": e.type, "data": e.data}
+                       for e in lesson.exercises if e.retired_at is None},
+        )
 
 
 class MediaFile(db.Model):
