@@ -62,7 +62,7 @@ ROUTES = {
     "author.upload_media": "author", "author.recordings": "author",
     "author.save_recording": "author", "author.share": "author",
     "author.unshare": "author", "author.submit": "author", "author.withdraw": "author",
-    "author.review_queue": "reviewer", "author.review": "reviewer",
+    "author.review_queue": "reviewer", "author.review": "author",
     "author.publish": "reviewer", "author.send_back": "reviewer",
 }
 
@@ -94,13 +94,23 @@ def objects(app, db, world, sample_course, terminal_cookie):
     db.session.commit()
     lesson = sample_course.lessons[0]
     media_url = sample_course.media[0].url
+    from lms.author import drafts, publishing
+
+    path = f"{lesson.key}.tg.md"
+    with app.test_request_context():
+        revisions = drafts.sync(sample_course)
+        changed = drafts.save(sample_course, path, revisions[path].text + "\nБоз як ҷумла.\n",
+                              lecturer, "matrix")
+        submission = publishing.submit(sample_course, lecturer)
+        db.session.commit()
     exercise = lesson.exercises[0]
     return {
         "learner_id": learner.id, "course_id": sample_course.id, "lesson_id": lesson.id,
         "exercise_id": exercise.id, "item_id": plan.id, "certificate_id": cert.id,
         "terminal_id": terminal.id, "session_id": ks.id, "facility_id": f1.id,
         "key": lesson.key, "lang": "tg", "name": "letter-a", "member_id": 1,
-        "submission_id": 1, "revision_id": 1, "path": f"{lesson.key}.tg.md",
+        "submission_id": submission.id, "revision_id": changed.id, "path": path,
+        "compare": {"a": revisions[path].id, "b": changed.id},
         "filename": "kiosk.css", "media_url": media_url, "terminal_cookies": {
             "F1": terminal_cookie("F1", "Matrix 1"), "F2": terminal_cookie("F2", "Matrix 2")},
     }
@@ -122,6 +132,8 @@ def _url(app, rule, objects) -> str:
     values = {arg: objects[arg] for arg in rule.arguments}
     if rule.endpoint == "content.media":
         return objects["media_url"]
+    if rule.endpoint == "author.compare":
+        values.update(objects["compare"])
     with app.test_request_context():
         from flask import url_for
 

@@ -95,6 +95,10 @@ def publish(submission_id: int):
     submission = _submission_or_404(submission_id)
     if not ActionForm().validate_on_submit():
         abort(400)
+    reason = publishing.refusal(current_user, submission)
+    if reason:  # not a reviewer, or worked on this change: the two-person rule
+        flash(reason, "error")
+        return render_template("errors/error.html", code=403, message=reason), 403
     try:
         publishing.publish(submission, current_user)
     except StudioError as error:
@@ -110,6 +114,8 @@ def publish(submission_id: int):
 @reviewer_required
 def send_back(submission_id: int):
     submission = _submission_or_404(submission_id)
+    if not publishing.can_review(current_user):
+        abort(403)
     form = ReturnForm()
     try:
         if not form.validate_on_submit():

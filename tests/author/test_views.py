@@ -156,7 +156,7 @@ def test_review_flow_through_the_pages(client, auth, db, course, lecturer, revie
     page = client.get(f"/author/review/{submission.id}").text
     assert "Тайёр" in page and "Publish to the kiosks" not in page  # the author: no button
     assert client.get("/author/review").status_code == 403  # not a reviewer
-    assert _post(client, f"/author/review/{submission.id}/publish").status_code == 302
+    assert _post(client, f"/author/review/{submission.id}/publish").status_code == 403  # two-person rule
     assert submission.status is SubmissionStatus.SUBMITTED
     auth.signout("/author/")
     _sign_in(auth, "reviewer")
