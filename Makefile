@@ -32,7 +32,8 @@ lint: $(STAMP)
 	$(BIN)/ruff check lms tests bench
 
 bench: $(STAMP)
-	$(BIN)/python bench/run_all.py
+	$(BIN)/python bench/import_300.py
+	@echo "More benchmarks (see README): bench/seed.py, bench/dashboard.py, bench/load.py, bench/durability.py"
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache .hypothesis
