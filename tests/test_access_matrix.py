@@ -82,7 +82,8 @@ def objects(app, db, world, sample_course, terminal_cookie):
 
     learner = db.session.scalar(select(User).where(User.learner_number == "1001"))
     lecturer = db.session.scalar(select(User).where(User.username == "lecturer"))
-    db.session.add(CourseStaff(course_id=sample_course.id, user_id=lecturer.id, role="owner"))
+    member = CourseStaff(course_id=sample_course.id, user_id=lecturer.id, role="owner")
+    db.session.add(member)
     plan = PlanItem(user_id=learner.id, course_id=sample_course.id)
     cert = Certificate(code="TEST-CODE", user_id=learner.id, course_id=sample_course.id,
                        facility_id=learner.facility_id, learner_name=learner.full_name)
@@ -108,7 +109,7 @@ def objects(app, db, world, sample_course, terminal_cookie):
         "learner_id": learner.id, "course_id": sample_course.id, "lesson_id": lesson.id,
         "exercise_id": exercise.id, "item_id": plan.id, "certificate_id": cert.id,
         "terminal_id": terminal.id, "session_id": ks.id, "facility_id": f1.id,
-        "key": lesson.key, "lang": "tg", "name": "letter-a", "member_id": 1,
+        "key": lesson.key, "lang": "tg", "name": "letter-a", "member_id": member.id,
         "submission_id": submission.id, "revision_id": changed.id, "path": path,
         "compare": {"a": revisions[path].id, "b": changed.id},
         "filename": "kiosk.css", "media_url": media_url, "terminal_cookies": {

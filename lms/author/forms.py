@@ -5,18 +5,7 @@ from wtforms import BooleanField, IntegerField, SelectField, StringField, TextAr
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
 
 from ..content.models import ICONS, Category
-
-try:  # WTForms 3.3 deprecates (value, label) tuples
-    from wtforms.fields.choices import SelectChoice as _Choice
-except ImportError:  # pragma: no cover - older WTForms
-    def _Choice(value, label):  # noqa: N802
-        return (value, label)
-
-
-def choices(pairs) -> list:
-    """Select options from (value, label) pairs, in the form this WTForms wants."""
-    return [_Choice(value, label) for value, label in pairs]
-
+from ..forms import choices
 
 ID_RULE = Regexp(r"^[a-z0-9][a-z0-9-]{0,63}$",
                  message=_l("Lowercase latin letters, digits and dashes."))

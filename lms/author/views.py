@@ -8,6 +8,7 @@ from flask_login import current_user
 
 from ..auth.models import User
 from ..extensions import db
+from ..forms import choices
 from . import bp, drafts, overview, publishing, staff, structure
 from .access import can_share, course_or_404, courses_for, editor_required, lecturers
 from .drafts import StudioError
@@ -20,7 +21,6 @@ from .forms import (
     SettingsForm,
     ShareForm,
     SubmitForm,
-    choices,
 )
 from .models import CourseStaff
 from .web import render_and_commit
