@@ -158,8 +158,10 @@ class Lesson(db.Model):
         from .pins import pinned_snapshot
 
         snapshot = pinned_snapshot(self)
-        return [e for e in self.exercises
-                if e.active and (snapshot is None or e.key in snapshot.exercises)]
+        if snapshot is None:
+            return [e for e in self.exercises if e.active]
+        # The pinned version's exercises, even one a newer version has since retired.
+        return [e for e in self.exercises if e.key in snapshot.exercises]
 
     @property
     def active(self) -> bool:

@@ -223,7 +223,7 @@ def submit_answer(user: User, exercise: Exercise, response: Any, client_id: str,
         return _replay(user, earlier)
     lesson = exercise.lesson
     progress = ensure_open(user, lesson)
-    if not exercise.active:
+    if exercise not in lesson.active_exercises():
         raise LearnError("missing")
     mine = progress.get(lesson.id)
     round_ = mine.round if mine else 1
@@ -262,7 +262,7 @@ def submit_answer(user: User, exercise: Exercise, response: Any, client_id: str,
                   lesson_id=lesson.id, result=outcome_result, lang=lang,
                   terminal_id=terminal_id, client_id=client_id)
     if mine is None:
-        mine = view_page(user, lesson, exercise.data.get(lang, {}).get("page", 0), lang,
+        mine = view_page(user, lesson, exercise.shown_data.get(lang, {}).get("page", 0), lang,
                          terminal_id)
     mine.updated_at = clock.now()
     mine.score = lesson_score(user, lesson, mine.round)

@@ -107,7 +107,7 @@ def _render_lesson(lesson: Lesson, progress, lang: str, draft: dict):
     content = lesson.content(lang)
     page = progress.current_page
     html = content.pages[page] if content and content.pages else ""
-    by_key = {e.key: e for e in lesson.exercises if e.active}
+    by_key = {e.key: e for e in lesson.active_exercises()}
     on_page = [by_key[k] for k in PLACEHOLDER.findall(html) if k in by_key]
     attempts = learn.latest_attempts(current_user, on_page, progress.round)
     views = {e.key: exercise_view.build(current_user, e, content.lang if content else lang,
@@ -129,12 +129,13 @@ def _render_lesson(lesson: Lesson, progress, lang: str, draft: dict):
 @learner_required
 def answer(exercise_id: int):
     exercise = db.session.get(Exercise, exercise_id)
-    if exercise is None or not exercise.active:
+    if exercise is None:
         abort(404)
     lesson = _lesson_or_404(exercise.lesson_id)
-    lang = request.form.get("lang") or current_language()
-    if lang not in exercise.data:
-        lang = exercise._lang(lang)
+    learn.progress_by_lesson(current_user, [lesson.course_id])  # read the learner's version
+    if exercise not in lesson.active_exercises():
+        abort(404)
+    lang = exercise._lang(request.form.get("lang") or current_language())
     kind = exercise.type
     key = request.form.get("key")
     if key is not None and key != "check":  # a key of the on-screen keyboard, without JS
@@ -165,7 +166,7 @@ def answer(exercise_id: int):
 
 
 def _back_to(exercise: Exercise, lang: str) -> str:
-    page = exercise.data.get(lang, {}).get("page", 0)
+    page = exercise.shown_data.get(lang, {}).get("page", 0)
     return url_for("learn.lesson", lesson_id=exercise.lesson_id, page=page + 1,
                    _anchor=f"ex-{exercise.id}")
 

@@ -102,3 +102,29 @@ def test_score_counts_only_the_started_versions_exercises(app, db, kiosk, client
     pins.pin(lesson.id, None)
     assert "extra" in [e.key for e in lesson.active_exercises()]
     assert len(lesson.content("tg").pages) == 4
+
+
+def test_an_exercise_removed_later_stays_for_who_started(app, db, kiosk, client, sample_course,
+                                                         lecturer, admin):
+    """Version 2 drops the true/false question; a learner on version 1 still sees and answers
+    it, and is sent back to the right page of their version."""
+    lesson = sample_course.lessons[0]
+    assert client.get(f"/learn/lessons/{lesson.id}?page=1").status_code == 200
+    with app.test_request_context():
+        db.session.add(CourseStaff(course_id=sample_course.id, user_id=lecturer.id, role="owner"))
+        texts = drafts.sync(sample_course)
+        for lang in ("tg", "ru"):
+            text = texts[f"one.{lang}.md"].text
+            start = text.index("::tf::")
+            end = text.index("\n\n", start)
+            drafts.save(sample_course, f"one.{lang}.md", text[:start] + text[end + 2:], lecturer)
+        publishing.publish(publishing.submit(sample_course, lecturer), admin)
+        db.session.commit()
+    tf = next(e for e in lesson.exercises if e.key == "tf")
+    assert tf.retired_at is not None  # gone for everyone who starts now
+    page = client.get(f"/learn/lessons/{lesson.id}?page=2&lang=tg").text
+    assert f'id="ex-{tf.id}"' in page
+    response = client.post(f"/learn/exercises/{tf.id}", data={
+        "csrf_token": csrf_from(page), "client_id": "v1-tf", "choice": "true", "lang": "tg"})
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith(f"page=2#ex-{tf.id}")
