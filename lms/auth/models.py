@@ -10,6 +10,7 @@ from sqlalchemy import Column, Enum, ForeignKey, Index, String, Table, UniqueCon
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from .. import clock
+from ..collation import sort_key
 from ..extensions import db
 
 
@@ -79,6 +80,8 @@ class User(UserMixin, db.Model):
     full_name: Mapped[str] = mapped_column(String(200))
     # The name case-folded in Python, for case-insensitive Cyrillic search on every engine.
     name_key: Mapped[str] = mapped_column(String(200), index=True, default="")
+    # The name in Tajik/Russian alphabetical order (see lms.collation), for sorting.
+    name_sort: Mapped[str] = mapped_column(String(200), index=True, default="")
     facility_id: Mapped[int | None] = mapped_column(ForeignKey("facilities.id"), index=True)
     unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"), index=True)
     secret_hash: Mapped[str] = mapped_column(String(255))
@@ -99,6 +102,7 @@ class User(UserMixin, db.Model):
     @validates("full_name")
     def _fold_name(self, key: str, value: str) -> str:
         self.name_key = " ".join(value.split()).casefold()
+        self.name_sort = sort_key(value)
         return value
 
     @property

@@ -83,7 +83,7 @@ def learners(viewer: User, search: str = "", page: int = 1, sort: str = "number"
     by_name = {f.name: f for f in figures}
     order = {
         "number": [User.learner_number],
-        "name": [User.name_key, User.learner_number],
+        "name": [User.name_sort, User.learner_number],
         "progress": [(cast(by_name["planned_done"], Float)
                       / func.nullif(by_name["planned_lessons"], 0)).desc().nulls_last(),
                      User.learner_number],
