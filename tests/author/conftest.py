@@ -102,8 +102,8 @@ def officer(db, world):
 @pytest.fixture
 def ctx(app):
     """A request context for calling studio services directly (they speak the user's
-    language)."""
-    with app.test_request_context():
+    language: English here, so tests can read the messages)."""
+    with app.test_request_context("/?lang=en"):
         yield
 
 
