@@ -103,7 +103,9 @@ def officer(db, world):
 def ctx(app):
     """A request context for calling studio services directly (they speak the user's
     language: English here, so tests can read the messages)."""
-    with app.test_request_context("/?lang=en"):
+    from flask_babel import force_locale
+
+    with app.test_request_context(), force_locale("en"):
         yield
 
 
