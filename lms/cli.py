@@ -45,6 +45,7 @@ def demo_command(password: str | None, pin: str | None, courses: bool) -> None:
             db.session.rollback()
             raise click.ClickException(f"the bundled courses have problems:\n{exc}") from exc
         demo.assign_plan(find_staff("admin"))
+        demo.share_with_lecturer(find_staff("lecturer"))
         click.echo(f"{len(imported)} bundled courses imported and published.")
     db.session.commit()
     click.echo("")

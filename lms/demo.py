@@ -12,8 +12,8 @@ from sqlalchemy import select
 from . import clock
 from .auth import services as accounts
 from .auth.models import Facility, Role, Unit, User
-from .extensions import db
 from .content.models import Course
+from .extensions import db
 from .learn.models import PlanItem
 from .terminals.models import Terminal
 from .terminals.services import create_terminal
@@ -123,6 +123,18 @@ def load_courses(folder: Path, progress=None) -> list[Course]:
     if not report.ok:
         raise DemoError("\n".join(str(line) for line in report.lines()))
     return [import_course(source, progress=progress) for source in report.courses]
+
+
+def share_with_lecturer(lecturer: User) -> None:
+    """The demo lecturer owns the bundled courses, so the studio has something to edit."""
+    from .author.models import CourseStaff
+
+    owned = set(db.session.scalars(
+        select(CourseStaff.course_id).where(CourseStaff.user_id == lecturer.id)))
+    for course in db.session.scalars(select(Course)):
+        if course.id not in owned:
+            db.session.add(CourseStaff(course_id=course.id, user_id=lecturer.id, role="owner"))
+    db.session.flush()
 
 
 def assign_plan(admin: User | None = None) -> int:

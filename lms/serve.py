@@ -45,7 +45,15 @@ def main() -> None:
     gunicorn = shutil.which("gunicorn", path=os.path.dirname(sys.executable)) or "gunicorn"
     os.execv(gunicorn, [gunicorn, "--bind", f"127.0.0.1:{args.port}",
                         "--workers", str(args.workers), "--threads", "4",
-                        "--access-logfile", "-", "wsgi:app"])
+                        "--access-logfile", "-", *_no_control_socket(gunicorn), "wsgi:app"])
+
+
+def _no_control_socket(gunicorn: str) -> list[str]:
+    """gunicorn 27 opens one control socket per user; a second server would share it."""
+    import subprocess
+
+    help_text = subprocess.run([gunicorn, "--help"], capture_output=True, text=True).stdout
+    return ["--no-control-socket"] if "--no-control-socket" in help_text else []
 
 
 if __name__ == "__main__":

@@ -1,8 +1,8 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, PasswordField, StringField
-from wtforms.widgets import PasswordInput
 from wtforms.validators import DataRequired, Length, Regexp
+from wtforms.widgets import PasswordInput
 
 
 class StaffSignInForm(FlaskForm):
