@@ -34,6 +34,8 @@
     this.status = d.getElementById("tool-status");
     this.timer = null;
     this.asked = 0;
+    this.edits = 0;     // changes typed so far
+    this.formEdits = 0; // the changes the last form-posted preview showed
   }
 
   Editor.prototype.start = function () {
@@ -66,6 +68,14 @@
     });
     if (/^#line-\d+$/.test(location.hash)) this.goToLine(parseInt(location.hash.slice(6), 10));
     this.fit();
+    if (this.frame) this.frame.addEventListener("load", function () {
+      // A form-posted preview that lands after newer typing shows old text: refresh it.
+      var doc = self.frame.contentDocument;
+      if (self.edits !== self.formEdits && doc && doc.querySelector("main.kiosk-main")) {
+        self.formEdits = self.edits;
+        self.preview();
+      }
+    });
     if (this.frame && this.frame.getAttribute("src") === "about:blank") this.previewByForm();
   };
 
@@ -176,6 +186,7 @@
 
   Editor.prototype.changed = function () {
     var self = this;
+    this.edits += 1;
     this.fit();
     clearTimeout(this.timer);
     this.timer = setTimeout(function () { self.preview(); }, 500);
@@ -184,6 +195,7 @@
   // Without a kiosk page in the frame yet, the Preview button fills it (a normal form post).
   Editor.prototype.previewByForm = function () {
     var button = d.getElementById("preview-button");
+    this.formEdits = this.edits;
     if (button && this.form.requestSubmit) this.form.requestSubmit(button);
   };
 
