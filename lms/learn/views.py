@@ -90,7 +90,7 @@ def course(course_id: int):
 
 @bp.get("/lessons/<int:lesson_id>")
 @learner_required
-def lesson(lesson_id: int, draft: dict | None = None):
+def lesson(lesson_id: int):
     lesson = _lesson_or_404(lesson_id)
     lang = current_language()
     page = max(request.args.get("page", 1, type=int) or 1, 1) - 1
@@ -100,7 +100,7 @@ def lesson(lesson_id: int, draft: dict | None = None):
         _refuse(error)
         return redirect(url_for("learn.course", course_id=lesson.course_id))
     db.session.commit()
-    return _render_lesson(lesson, progress, lang, draft or {})
+    return _render_lesson(lesson, progress, lang, {})
 
 
 def _render_lesson(lesson: Lesson, progress, lang: str, draft: dict):
