@@ -13,6 +13,8 @@ from lms import create_app
 from lms.extensions import db
 from tests.conftest import make_config
 
+from .kiosk_helpers import guard_outside
+
 CHROMIUM = os.environ.get("LMS_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -70,17 +72,7 @@ def browser():
 def page(browser, live_server):
     """A fresh browser context (no cookies) that fails the test on any outside request."""
     context = browser.new_context(viewport={"width": 1280, "height": 800})
-    outside: list[str] = []
-
-    def check(route):
-        url = route.request.url
-        if url.startswith(live_server.url) or url.startswith("data:") or url.startswith("blob:"):
-            route.continue_()
-        else:
-            outside.append(url)
-            route.abort()
-
-    context.route("**/*", check)
+    outside = guard_outside(context, live_server)
     page = context.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
