@@ -77,6 +77,8 @@
       }
     });
     if (this.frame && this.frame.getAttribute("src") === "about:blank") this.previewByForm();
+    // Text typed before this script ran has had no preview yet.
+    else if (this.text.value !== this.text.defaultValue) this.changed();
   };
 
   Editor.prototype.say = function (message) {
