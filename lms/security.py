@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import Flask, flash, g, redirect, request, session, url_for
+from flask import Flask, current_app, flash, g, redirect, request, session, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, logout_user
 from flask_wtf.csrf import CSRFError
@@ -55,7 +55,7 @@ def guard_request():
     if request.endpoint in (None, "static", "health.healthz"):
         return None
     g.terminal = terminals.terminal_from_cookie(
-        request.cookies.get(TERMINAL_COOKIE), _secret()
+        request.cookies.get(TERMINAL_COOKIE), str(_config("SECRET_KEY"))
     )
     if not current_user.is_authenticated:
         return None
@@ -63,7 +63,7 @@ def guard_request():
         ks = terminals.session_for_token(session.get("kiosk"))
         if ks is None or ks.user_id != current_user.id:
             return _end("expired")
-        reason = terminals.touch(ks, _idle_seconds())
+        reason = terminals.touch(ks, int(_config("KIOSK_IDLE_SECONDS")))
         if reason is not None:
             return _end(reason if reason in MESSAGES else "expired")
         g.kiosk_session = ks
@@ -77,17 +77,7 @@ def guard_request():
 
 
 def _config(key: str):
-    from flask import current_app
-
     return current_app.config[key]
-
-
-def _secret() -> str:
-    return str(_config("SECRET_KEY"))
-
-
-def _idle_seconds() -> int:
-    return int(_config("KIOSK_IDLE_SECONDS"))
 
 
 def set_terminal_cookie(response, value: str):

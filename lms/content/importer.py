@@ -29,12 +29,6 @@ def _no_progress(items: Iterable[T]) -> Iterable[T]:
     return items
 
 
-def import_courses(sources: list[CourseSource], progress: Progress | None = None,
-                   ) -> list[Course]:
-    """Import several checked courses (the caller has made sure there are no errors)."""
-    return [import_course(source, progress) for source in sources]
-
-
 def import_course(source: CourseSource, progress: Progress | None = None) -> Course:
     """Create or update one course from its checked source; flush, don't commit."""
     now = clock.now()

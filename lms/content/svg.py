@@ -110,7 +110,3 @@ def check_svg(data: bytes) -> list[tuple[int, str]]:
         problems.append((exc.lineno or 1, _("not a well-formed drawing: %(error)s",
                                             error=expat.ErrorString(exc.code))))
     return sorted(set(problems))
-
-
-def is_safe_svg(data: bytes) -> bool:
-    return not check_svg(data)
