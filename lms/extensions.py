@@ -11,7 +11,10 @@ from flask_wtf import CSRFProtect
 
 from .db import Base
 
-db = SQLAlchemy(model_class=Base, disable_autonaming=True)
+# A request commits once its changes are made and then renders what it already holds: expiring
+# every object on commit would reload each of them, one query apiece, while the page renders.
+db = SQLAlchemy(model_class=Base, disable_autonaming=True,
+                session_options={"expire_on_commit": False})
 login_manager = LoginManager()
 babel = Babel()
 csrf = CSRFProtect()

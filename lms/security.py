@@ -67,7 +67,8 @@ def guard_request():
         if reason is not None:
             return _end(reason if reason in MESSAGES else "expired")
         g.kiosk_session = ks
-        db.session.commit()
+        if db.session.dirty:  # the touch, at most every few seconds
+            db.session.commit()
         return None
     started = session.get("signed_in_at")
     limit = timedelta(hours=int(_config("STAFF_SESSION_HOURS")))

@@ -91,7 +91,8 @@ def app(_app) -> Iterator:
     outer = connection.begin()
     original = _db.session
     _db.session = _TestSession(
-        sessionmaker(bind=connection, join_transaction_mode="create_savepoint")
+        sessionmaker(bind=connection, join_transaction_mode="create_savepoint",
+                     expire_on_commit=False)
     )
     try:
         yield _app
