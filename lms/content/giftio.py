@@ -16,6 +16,8 @@ Moodle's own default is its "moodle" format.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from flask_babel import gettext as _
 
 from . import gift
@@ -123,12 +125,11 @@ def export_gift(course: Course, lesson_key: str | None = None, lang: str | None 
                    and (lesson_key is None or le.key == lesson_key)]
         blocks = []
         for lesson in lessons:
-            questions = [e.question(lang) for e in lesson.exercises
+            # Copies: a published question is shared by every request of the process.
+            questions = [replace(e.question(lang), category=None) for e in lesson.exercises
                          if e.active and lang in e.data]
             if not questions:
                 continue
-            for question in questions:
-                question.category = None
             content = lesson.content(lang)
             title = " ".join((content.title if content else lesson.key).split())
             text = gift.dump(questions, default_format="moodle").strip()

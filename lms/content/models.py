@@ -146,22 +146,22 @@ class Lesson(db.Model):
     def content(self, lang: str | None) -> LessonContent | PinnedContent | None:
         """The content in ``lang``, else the first there is (the kiosk shows a notice); the
         pinned version's when this session reads the lesson at an older version."""
-        from .pins import pinned_snapshot
+        from .pins import shown_version
 
-        snapshot = pinned_snapshot(self)
-        by_lang: dict[str, Any] = (snapshot.by_lang() if snapshot is not None
+        shown = shown_version(self)
+        by_lang: dict[str, Any] = (dict(shown.contents) if shown is not None
                                    else {c.lang: c for c in self.contents})
         return by_lang.get(lang or "") or by_lang.get("tg") or next(iter(by_lang.values()), None)
 
     def active_exercises(self) -> list[Exercise]:
         """The exercises that count: active ones, of the pinned version when there is one."""
-        from .pins import pinned_snapshot
+        from .pins import shown_version
 
-        snapshot = pinned_snapshot(self)
-        if snapshot is None:
+        shown = shown_version(self)
+        if shown is None:
             return [e for e in self.exercises if e.active]
-        # The pinned version's exercises, even one a newer version has since retired.
-        return [e for e in self.exercises if e.key in snapshot.exercises]
+        # The version's exercises, even one a newer version has since retired.
+        return [e for e in self.exercises if e.key in shown.exercises]
 
     @property
     def active(self) -> bool:
@@ -226,11 +226,11 @@ class Exercise(db.Model):
     @property
     def shown_data(self) -> dict[str, Any]:
         """``data`` as the version this session reads the lesson at (pinned or newest)."""
-        from .pins import pinned_snapshot
+        from .pins import shown_version
 
-        snapshot = pinned_snapshot(self.lesson)
-        pinned = snapshot.exercises.get(self.key) if snapshot is not None else None
-        return pinned["data"] if pinned else self.data
+        shown = shown_version(self.lesson)
+        entry = shown.exercises.get(self.key) if shown is not None else None
+        return entry["data"] if entry else self.data
 
     def _lang(self, lang: str | None) -> str:
         data = self.shown_data
@@ -241,8 +241,13 @@ class Exercise(db.Model):
     def question(self, lang: str | None = None):
         """The question (a ``gift.Question``) in ``lang`` or the lesson's other language."""
         from .gift import Question
+        from .pins import shown_version
 
-        return Question.from_dict(self.shown_data[self._lang(lang)]["question"])
+        lang = self._lang(lang)
+        shown = shown_version(self.lesson)
+        if shown is not None and self.key in shown.exercises:
+            return shown.question(self.key, lang)
+        return Question.from_dict(self.shown_data[lang]["question"])
 
     def renderer(self, lang: str | None = None):
         """A ``render(text, fmt)`` for ``grading.public_view`` that uses the stored HTML."""

@@ -3,8 +3,8 @@
 A learner who started a lesson keeps reading the version they started (``LessonProgress``
 remembers it) until they finish it or start it again. The learner's services pin that version
 for the session (``pin``); ``Lesson.content``, ``Lesson.active_exercises`` and
-``Exercise.question`` then answer from the version's ``LessonSnapshot`` instead of the newest
-rows. Nothing is pinned outside a learner's request, so staff pages and imports always see the
+``Exercise.question`` then answer from that version (``versions``, read once per process) instead
+of the newest. Nothing is pinned outside a learner's request, so staff pages and imports always see the
 newest version. Pins live in the database session's ``info``, which ends with the request.
 """
 
@@ -12,16 +12,16 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from sqlalchemy import select
 from sqlalchemy.orm import object_session
 
 from ..extensions import db
+from . import versions
 
 if TYPE_CHECKING:
-    from .models import Lesson, LessonSnapshot
+    from .models import Lesson
+    from .versions import PublishedVersion
 
 PINS = "umed.lesson_pins"
-SNAPSHOTS = "umed.lesson_snapshots"
 
 
 def pin(lesson_id: int, version: int | None) -> None:
@@ -38,19 +38,13 @@ def pin_only(versions: dict[int, int | None]) -> None:
     db.session.info[PINS] = {k: v for k, v in versions.items() if v is not None}
 
 
-def pinned_snapshot(lesson: Lesson) -> LessonSnapshot | None:
-    """The older version this session reads ``lesson`` at, or None for the newest."""
+def shown_version(lesson: Lesson) -> PublishedVersion | None:
+    """The published version this session reads ``lesson`` at: the pinned one, else the newest;
+    None for a lesson never published (read from its rows)."""
     session = object_session(lesson)
     if session is None:
         return None
-    version = session.info.get(PINS, {}).get(lesson.id)
-    if version is None or version == lesson.version:
+    version = session.info.get(PINS, {}).get(lesson.id) or lesson.version
+    if not version:
         return None
-    cache = session.info.setdefault(SNAPSHOTS, {})
-    key = (lesson.id, version)
-    if key not in cache:
-        from .models import LessonSnapshot
-
-        cache[key] = session.scalar(select(LessonSnapshot).where(
-            LessonSnapshot.lesson_id == lesson.id, LessonSnapshot.version == version))
-    return cache[key]
+    return versions.get(session, lesson.id, version, lesson.created_at)
