@@ -57,15 +57,32 @@ def _sqlite_pragmas(dbapi_connection, connection_record):  # pragma: no cover - 
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
-    # Let SQLAlchemy, not the driver, open transactions, so SAVEPOINTs work (SQLAlchemy's
+    # Let us, not the driver, open transactions (see below), so SAVEPOINTs work (SQLAlchemy's
     # documented recipe for pysqlite).
     dbapi_connection.isolation_level = None
 
 
-@event.listens_for(Engine, "begin")
-def _sqlite_begin(conn):  # pragma: no cover - driver hook
-    # IMMEDIATE takes the write lock up front: a deferred transaction that reads and then
-    # writes fails at once with "database is locked" when another request is writing,
-    # whereas waiting for the lock honours the busy timeout. WAL readers are not blocked.
-    if conn.dialect.name == "sqlite":
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+READS = ("SELECT", "PRAGMA", "EXPLAIN")
+
+
+@event.listens_for(Engine, "before_cursor_execute")
+def _sqlite_write_begins(conn, cursor, statement, parameters, context, executemany):
+    """On SQLite, reads run outside any transaction and the first write opens one with
+    ``BEGIN IMMEDIATE``.
+
+    SQLite allows one writer at a time. Opening the transaction at the first read would hold
+    the write lock through the whole request (and block every other request's writes) while it
+    only reads; a deferred transaction that reads and then writes fails at once with "database
+    is locked" when another request wrote meanwhile, because the busy timeout cannot help it.
+    So each read sees what is committed when it runs (as PostgreSQL's READ COMMITTED does),
+    and a request holds the lock only from its first write to its commit, waiting for it
+    within the busy timeout. Answers stay exactly once by their unique client id.
+    """
+    if conn.dialect.name != "sqlite":
+        return
+    dbapi = conn.connection.dbapi_connection
+    if dbapi is None or dbapi.in_transaction:
+        return
+    if statement.lstrip()[:7].upper().startswith(READS):
+        return
+    dbapi.execute("BEGIN IMMEDIATE")
