@@ -12,7 +12,6 @@ from ..auth.models import User
 from ..content import grading
 from ..content.models import Exercise
 from . import services as learn
-from .models import Attempt
 
 
 def _feedback_html(exercise: Exercise, lang: str, result: grading.Result | None) -> dict[str, Any]:
@@ -28,18 +27,18 @@ def _feedback_html(exercise: Exercise, lang: str, result: grading.Result | None)
     }
 
 
-def build(user: User, exercise: Exercise, lang: str, attempts: list[Attempt],
+def build(user: User, exercise: Exercise, lang: str, tries: learn.Tries,
           draft: str | None = None) -> dict[str, Any]:
     """Everything the exercise template needs; correct answers only once no try is left."""
     question = exercise.question(lang)
     view = grading.public_view(question, render=exercise.renderer(lang),
                                shuffle_seed=learn.shuffle_seed(user, exercise))
-    last = attempts[-1] if attempts else None
+    last = tries.last
     result = None
     if last is not None:
         result = grading.grade(question, last.response,
                                shuffle_seed=learn.shuffle_seed(user, exercise))
-    left = learn.tries_left(exercise.lesson, attempts)
+    left = learn.tries_left(exercise.lesson, tries.count)
     finished = last is not None and (last.correct or not last.graded or left == 0)
     return {
         "exercise": exercise,
@@ -59,8 +58,7 @@ def build(user: User, exercise: Exercise, lang: str, attempts: list[Attempt],
 
 def outcome_json(user: User, exercise: Exercise, lang: str, outcome: learn.Outcome) -> dict:
     """The JSON answer to a JavaScript submission: feedback HTML and the updated exercise."""
-    attempts = learn.attempts_for(user, exercise, outcome.attempt.round)
-    state = build(user, exercise, lang, attempts)
+    state = build(user, exercise, lang, outcome.tries)
     html = render_template("learn/_exercise.html", s=state, keyboard=None, number_keys="",
                            new_client_id=lambda: uuid.uuid4().hex)
     return {

@@ -9,7 +9,7 @@ import secrets
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 from sqlalchemy.exc import IntegrityError
 
 from .. import clock
@@ -187,18 +187,46 @@ def shuffle_seed(user: User, exercise: Exercise) -> int:
     return user.id * 100_003 + exercise.id
 
 
-def attempts_for(user: User, exercise: Exercise, round_: int | None = None) -> list[Attempt]:
-    stmt = select(Attempt).where(Attempt.user_id == user.id, Attempt.exercise_id == exercise.id)
-    if round_ is not None:
-        stmt = stmt.where(Attempt.round == round_)
-    return list(db.session.scalars(stmt.order_by(Attempt.at, Attempt.id)))
+@dataclass(frozen=True)
+class Tries:
+    """A learner's answers to one exercise in one round: how many, whether one was right, and
+    the latest (what the kiosk shows back)."""
+
+    count: int = 0
+    correct: bool = False
+    last: Attempt | None = None
+
+    def after(self, attempt: Attempt) -> Tries:
+        return Tries(self.count + 1, self.correct or attempt.correct, attempt)
 
 
-def tries_left(lesson: Lesson, attempts: list[Attempt]) -> int | None:
+def tries(user: User, exercises: list[Exercise], round_: int,
+          up_to: int | None = None) -> dict[int, Tries]:
+    """``Tries`` by exercise id, in two small queries however many answers there are
+    (``up_to``: only the answers with an id up to this one)."""
+    if not exercises:
+        return {}
+    conditions = [Attempt.user_id == user.id, Attempt.round == round_,
+                  Attempt.exercise_id.in_([e.id for e in exercises])]
+    if up_to is not None:
+        conditions.append(Attempt.id <= up_to)
+    counts = db.session.execute(
+        select(Attempt.exercise_id, func.count(Attempt.id), func.max(Attempt.id),
+               func.max(case((Attempt.correct.is_(True), 1), else_=0)))
+        .where(*conditions).group_by(Attempt.exercise_id)).all()
+    if not counts:
+        return {}
+    last = {a.id: a for a in db.session.scalars(
+        select(Attempt).where(Attempt.id.in_([row[2] for row in counts])))}
+    return {exercise_id: Tries(int(n), bool(right), last.get(last_id))
+            for exercise_id, n, last_id, right in counts}
+
+
+def tries_left(lesson: Lesson, count: int) -> int | None:
     """None means unlimited."""
     if lesson.attempts == 0:
         return None
-    return max(lesson.attempts - len(attempts), 0)
+    return max(lesson.attempts - count, 0)
 
 
 @dataclass
@@ -206,6 +234,7 @@ class Outcome:
     attempt: Attempt
     result: grading.Result | None
     tries_left: int | None
+    tries: Tries  # this exercise's tries in the round, this one included
     repeated: bool = False  # the same submission arrived again and was not counted
     lesson_done: bool = False
     certificate: Certificate | None = None
@@ -227,10 +256,10 @@ def submit_answer(user: User, exercise: Exercise, response: Any, client_id: str,
         raise LearnError("missing")
     mine = progress.get(lesson.id)
     round_ = mine.round if mine else 1
-    previous = attempts_for(user, exercise, round_)
-    if any(a.correct for a in previous) or (not exercise.graded and previous):
+    previous = tries(user, [exercise], round_).get(exercise.id, Tries())
+    if previous.correct or (not exercise.graded and previous.count):
         raise LearnError("done")
-    left = tries_left(lesson, previous)
+    left = tries_left(lesson, previous.count)
     if left == 0:
         raise LearnError("no_tries")
     question = exercise.question(lang)
@@ -240,7 +269,7 @@ def submit_answer(user: User, exercise: Exercise, response: Any, client_id: str,
         raise LearnError("bad_answer", str(exc)) from exc
     attempt = Attempt(
         client_id=client_id, user_id=user.id, exercise_id=exercise.id, lesson_id=lesson.id,
-        round=round_, try_number=len(previous) + 1, response=response,
+        round=round_, try_number=previous.count + 1, response=response,
         fraction=result.fraction, correct=result.correct, graded=result.graded,
         private=exercise.type == "essay", lang=lang, terminal_id=terminal_id,
     )
@@ -269,17 +298,17 @@ def submit_answer(user: User, exercise: Exercise, response: Any, client_id: str,
     db.session.flush()
     certificate = _complete_if_ready(user, lesson, mine, lang, terminal_id)
     left = None if left is None else left - 1
-    return Outcome(attempt, result, left, lesson_done=mine.status is Status.DONE,
-                   certificate=certificate)
+    return Outcome(attempt, result, left, previous.after(attempt),
+                   lesson_done=mine.status is Status.DONE, certificate=certificate)
 
 
 def _replay(user: User, attempt: Attempt) -> Outcome:
     exercise = attempt.exercise
     result = grading.grade(exercise.question(attempt.lang), attempt.response,
                            shuffle_seed=shuffle_seed(user, exercise))
-    previous = attempts_for(user, exercise, attempt.round)
-    left = tries_left(exercise.lesson, [a for a in previous if a.id <= attempt.id])
-    return Outcome(attempt, result, left, repeated=True)
+    so_far = tries(user, [exercise], attempt.round, up_to=attempt.id)[exercise.id]
+    return Outcome(attempt, result, tries_left(exercise.lesson, so_far.count), so_far,
+                   repeated=True)
 
 
 def lesson_score(user: User, lesson: Lesson, round_: int) -> float:
@@ -393,20 +422,4 @@ def new_certificate_code() -> str:
         code = f"{raw[:4]}-{raw[4:]}"
         if db.session.scalar(select(Certificate.id).where(Certificate.code == code)) is None:
             return code
-
-
-# ---- pages of a lesson -----------------------------------------------------------------------
-
-def latest_attempts(user: User, exercises: list[Exercise], round_: int) -> dict[int, list[Attempt]]:
-    if not exercises:
-        return {}
-    rows = db.session.scalars(
-        select(Attempt).where(Attempt.user_id == user.id,
-                              Attempt.exercise_id.in_([e.id for e in exercises]),
-                              Attempt.round == round_)
-        .order_by(Attempt.at, Attempt.id))
-    out: dict[int, list[Attempt]] = {}
-    for attempt in rows:
-        out.setdefault(attempt.exercise_id, []).append(attempt)
-    return out
 

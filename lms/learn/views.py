@@ -109,9 +109,9 @@ def _render_lesson(lesson: Lesson, progress, lang: str, draft: dict):
     html = content.pages[page] if content and content.pages else ""
     by_key = {e.key: e for e in lesson.active_exercises()}
     on_page = [by_key[k] for k in PLACEHOLDER.findall(html) if k in by_key]
-    attempts = learn.latest_attempts(current_user, on_page, progress.round)
+    tries = learn.tries(current_user, on_page, progress.round)
     views = {e.key: exercise_view.build(current_user, e, content.lang if content else lang,
-                                        attempts.get(e.id, []), draft.get(e.id))
+                                        tries.get(e.id, learn.Tries()), draft.get(e.id))
              for e in on_page}
     parts = PLACEHOLDER.split(html)  # text, key, text, key, ...
     return render_template(

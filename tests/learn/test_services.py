@@ -51,6 +51,25 @@ def test_tries_are_limited_by_the_lesson(app, db, learner, sample_course):
             raise AssertionError("a third try was accepted")
 
 
+def test_tries_sum_up_the_round_without_loading_every_answer(app, db, learner, sample_course):
+    with app.test_request_context():
+        mc = _exercise(db, sample_course, "mc")
+        mc.lesson.attempts = 0  # unlimited: answers pile up
+        wrong = _option(mc, "Б")
+        outcomes = [learn.submit_answer(learner, mc, wrong, f"c{i}", "tg", None)
+                    for i in range(6)]
+        assert [o.tries.count for o in outcomes] == [1, 2, 3, 4, 5, 6]
+        summary = learn.tries(learner, [mc], 1)[mc.id]
+        assert summary.count == 6 and not summary.correct
+        assert summary.last.id == outcomes[-1].attempt.id
+        replay = learn.submit_answer(learner, mc, wrong, "c2", "tg", None)
+        assert replay.repeated and replay.tries.count == 3
+        assert replay.tries.last.id == outcomes[2].attempt.id
+        right = learn.submit_answer(learner, mc, _option(mc, "А"), "c7", "tg", None)
+        assert right.tries.correct and learn.tries(learner, [mc], 1)[mc.id].correct
+        assert learn.tries(learner, [mc], 2) == {}
+
+
 def test_no_answer_after_a_right_one(app, db, learner, sample_course):
     with app.test_request_context():
         mc = _exercise(db, sample_course, "mc")
