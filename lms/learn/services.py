@@ -11,6 +11,7 @@ from typing import Any
 
 from sqlalchemy import case, func, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import defer, joinedload, selectinload
 
 from .. import clock
 from ..auth.models import User
@@ -32,6 +33,31 @@ class LearnError(ValueError):
 
 
 # ---- what a learner may see ---------------------------------------------------------------
+
+def _lesson_loading():
+    """What a kiosk request needs of a lesson, in two queries: the lesson with its course, and
+    its exercises without their data (a published version's data comes from
+    ``content.versions``)."""
+    return (joinedload(Lesson.course),
+            selectinload(Lesson.exercises).defer(Exercise.data))
+
+
+def lesson_for_learner(lesson_id: int) -> Lesson | None:
+    """A published, active lesson, or None."""
+    lesson = db.session.get(Lesson, lesson_id, options=_lesson_loading())
+    if lesson is None or not lesson.active or lesson.course.published_at is None:
+        return None
+    return lesson
+
+
+def exercise_for_learner(exercise_id: int) -> Exercise | None:
+    """An exercise of a published, active lesson, or None."""
+    exercise = db.session.get(Exercise, exercise_id, options=(
+        defer(Exercise.data), joinedload(Exercise.lesson).options(*_lesson_loading())))
+    if exercise is None or lesson_for_learner(exercise.lesson_id) is None:
+        return None
+    return exercise
+
 
 def published_courses() -> list[Course]:
     return list(db.session.scalars(
@@ -143,10 +169,13 @@ def certificates(user: User) -> list[Certificate]:
 
 # ---- reading ---------------------------------------------------------------------------------
 
-def ensure_open(user: User, lesson: Lesson) -> dict[int, LessonProgress]:
+def ensure_open(user: User, lesson: Lesson,
+                progress: dict[int, LessonProgress] | None = None) -> dict[int, LessonProgress]:
+    """The learner's progress in the lesson's course (``progress`` when the caller has it)."""
     if not lesson.active or lesson.course.published_at is None or not lesson.course.active:
         raise LearnError("missing")
-    progress = progress_by_lesson(user, [lesson.course_id])
+    if progress is None:
+        progress = progress_by_lesson(user, [lesson.course_id])
     if lesson.id not in progress and is_locked(lesson, progress):
         raise LearnError("locked")
     return progress
@@ -242,8 +271,10 @@ class Outcome:
 
 
 def submit_answer(user: User, exercise: Exercise, response: Any, client_id: str, lang: str,
-                  terminal_id: int | None) -> Outcome:
-    """Grade and save one answer exactly once (a repeated ``client_id`` returns the first)."""
+                  terminal_id: int | None,
+                  progress: dict[int, LessonProgress] | None = None) -> Outcome:
+    """Grade and save one answer exactly once (a repeated ``client_id`` returns the first).
+    ``progress``: the learner's progress in the course, when the caller has read it."""
     if not client_id or len(client_id) > 64:
         raise LearnError("bad_answer")
     earlier = db.session.scalar(
@@ -251,7 +282,7 @@ def submit_answer(user: User, exercise: Exercise, response: Any, client_id: str,
     if earlier is not None:
         return _replay(user, earlier)
     lesson = exercise.lesson
-    progress = ensure_open(user, lesson)
+    progress = ensure_open(user, lesson, progress)
     if exercise not in lesson.active_exercises():
         raise LearnError("missing")
     mine = progress.get(lesson.id)

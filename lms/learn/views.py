@@ -26,8 +26,8 @@ def _terminal_id() -> int | None:
 
 
 def _lesson_or_404(lesson_id: int) -> Lesson:
-    lesson = db.session.get(Lesson, lesson_id)
-    if lesson is None or not lesson.active or lesson.course.published_at is None:
+    lesson = learn.lesson_for_learner(lesson_id)
+    if lesson is None:
         abort(404)
     return lesson
 
@@ -128,11 +128,13 @@ def _render_lesson(lesson: Lesson, progress, lang: str, draft: dict):
 @bp.post("/exercises/<int:exercise_id>")
 @learner_required
 def answer(exercise_id: int):
-    exercise = db.session.get(Exercise, exercise_id)
+    exercise = learn.exercise_for_learner(exercise_id)
     if exercise is None:
         abort(404)
-    lesson = _lesson_or_404(exercise.lesson_id)
-    learn.progress_by_lesson(current_user, [lesson.course_id])  # read the learner's version
+    lesson = exercise.lesson
+    # The learner's progress pins the version they read, which decides the exercises.
+    in_course = learn.progress_by_lesson(current_user, [lesson.course_id])
+    progress = in_course.get(lesson.id)
     if exercise not in lesson.active_exercises():
         abort(404)
     lang = exercise._lang(request.form.get("lang") or current_language())
@@ -140,7 +142,6 @@ def answer(exercise_id: int):
     key = request.form.get("key")
     if key is not None and key != "check":  # a key of the on-screen keyboard, without JS
         text = responses.press(request.form.get("text", ""), key, numeric=kind == "numerical")
-        progress = learn.progress_by_lesson(current_user, [lesson.course_id]).get(lesson.id)
         if progress is None:
             abort(404)
         return _render_lesson(lesson, progress, lang, {exercise.id: text})
@@ -150,7 +151,8 @@ def answer(exercise_id: int):
         if response is None:
             raise learn.LearnError("bad_answer")
         outcome = learn.submit_answer(current_user, exercise, response,
-                                      request.form.get("client_id", ""), lang, _terminal_id())
+                                      request.form.get("client_id", ""), lang, _terminal_id(),
+                                      in_course)
     except learn.LearnError as error:
         db.session.rollback()
         refused = _refuse(error)
