@@ -57,10 +57,11 @@ def guard_request():
     g.terminal = terminals.terminal_from_cookie(
         request.cookies.get(TERMINAL_COOKIE), str(_config("SECRET_KEY"))
     )
+    # A kiosk session is read first, with its learner: the signed-in user then needs no query.
+    ks = terminals.session_for_token(session.get("kiosk"))
     if not current_user.is_authenticated:
         return None
     if current_user.role is Role.LEARNER:
-        ks = terminals.session_for_token(session.get("kiosk"))
         if ks is None or ks.user_id != current_user.id:
             return _end("expired")
         reason = terminals.touch(ks, int(_config("KIOSK_IDLE_SECONDS")))

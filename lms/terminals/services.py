@@ -9,6 +9,7 @@ from datetime import timedelta
 
 from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import select, update
+from sqlalchemy.orm import joinedload
 
 from .. import clock
 from ..auth.models import Facility, User
@@ -143,9 +144,12 @@ def end_session(ks: KioskSession, reason: str) -> None:
 
 
 def session_for_token(token: str | None) -> KioskSession | None:
+    """The kiosk session a token opens, with its learner (so loading the signed-in user
+    afterwards costs no query)."""
     if not token:
         return None
-    return db.session.scalar(select(KioskSession).where(KioskSession.token_hash == _digest(token)))
+    return db.session.scalar(select(KioskSession).options(joinedload(KioskSession.user))
+                             .where(KioskSession.token_hash == _digest(token)))
 
 
 def touch(ks: KioskSession, idle_seconds: int) -> str | None:
