@@ -36,6 +36,7 @@ import click  # noqa: E402
 from sqlalchemy import JSON, Table, func, insert, select, text  # noqa: E402
 
 from lms import clock, create_app  # noqa: E402
+from lms.collation import sort_key  # noqa: E402
 from lms.extensions import db  # noqa: E402
 from lms.learn.models import Status  # noqa: E402
 
@@ -137,7 +138,8 @@ def people(writer: Writer, tables, learners: int, facilities: int, rng: random.R
         facility_id, units, _terminals = made[i % facilities]
         name = f"{rng.choice(NAMES)} {rng.choice(SURNAMES)}"
         rows.append({"role": Role.LEARNER, "learner_number": str(FIRST_NUMBER + i),
-                     "full_name": name, "name_key": name.casefold(), "facility_id": facility_id,
+                     "full_name": name, "name_key": name.casefold(),
+                     "name_sort": sort_key(name), "facility_id": facility_id,
                      "unit_id": rng.choice(units), "secret_hash": pin_hash,
                      "failed_attempts": 0, "active": True, "is_reviewer": False,
                      "session_version": 1, "created_at": now - timedelta(days=400)})
