@@ -11,6 +11,8 @@ load. Both apps run under gunicorn with the same settings (``--workers``, ``--th
 page (LMS_KIOSK_ANY_BROWSER=1), once, before the measured phases:
 
 1. hello    — ``--users`` clients GET / of bench/hello.py back to back: requests/s;
+   floor    — the same on bench/hello.py's /write (one row appended to SQLite and committed,
+              nothing else): how far below hello world any page that writes sits;
 2. lesson   — as many kiosks GET a lesson page back to back (each view also writes its
               event and progress): requests/s, and the ratio to hello (target >= 0.5);
 3. kiosks50 — 50 kiosks reading pages and answering (3:1) with 0.5–1.5 s to think:
@@ -65,6 +67,14 @@ class Hello(FastHttpUser):
     @task
     def hello(self):
         self.client.get("/", name="hello")
+
+
+class Floor(FastHttpUser):
+    wait_time = constant(0)
+
+    @task
+    def write(self):
+        self.client.get("/write", name="floor")
 
 
 class KioskUser(FastHttpUser):
@@ -180,7 +190,9 @@ def main(argv: list[str] | None = None) -> None:
     target = common.prepare_database(url, args.learners, args.events, media)
     env = common.server_env(url, media, secrets.token_urlsafe(32))
     settings = dict(workers=args.workers, threads=args.threads)
-    hello = common.Server("hello:app", common.free_port(), env, log=tmp / "hello.log",
+    hello = common.Server("hello:app", common.free_port(),
+                          {**env, "BENCH_FLOOR_DB": str(tmp / "floor.sqlite3")},
+                          log=tmp / "hello.log",
                           chdir=common.BENCH, **settings)
     app = common.Server("wsgi:app", common.free_port(), env, log=tmp / "umed.log", **settings)
     try:
@@ -200,6 +212,7 @@ def main(argv: list[str] | None = None) -> None:
         results = {}
         for phase, user_class, server, users in (
                 ("hello", Hello, hello, args.users),
+                ("floor", Floor, hello, args.users),
                 ("lesson", Reader, app, args.users),
                 ("kiosks50", Learner, app, 50),
                 ("answers", Answerer, app, args.kiosks)):
@@ -220,6 +233,10 @@ def main(argv: list[str] | None = None) -> None:
     print(f"  lesson page / hello world throughput: {ratio:.2f} "
           f"({results['lesson']['rps']:.0f} / {results['hello']['rps']:.0f} req/s) — "
           f"{verdict(ratio >= 0.5)} (>= 0.5)")
+    floor = results["floor"]["rps"] / results["hello"]["rps"]
+    print(f"    for scale: one SQLite row written and committed, nothing else / hello world: "
+          f"{floor:.2f} ({results['floor']['rps']:.0f} req/s); lesson page / that: "
+          f"{results['lesson']['rps'] / results['floor']['rps']:.2f}")
     print(f"  p95 latency at 50 kiosks: {p95:.0f} ms — {verdict(p95 <= 50)} (<= 50 ms)")
     print(f"  answers at {args.kiosks} kiosks: {answers['rps']:.0f}/s, "
           f"{answers['failures']} errors — {verdict(answers['rps'] >= 400)} (>= 400/s)")
