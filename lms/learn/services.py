@@ -11,7 +11,7 @@ from typing import Any
 
 from sqlalchemy import case, func, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import defer, joinedload, selectinload
+from sqlalchemy.orm import defaultload, defer, joinedload
 
 from .. import clock
 from ..auth.models import User
@@ -35,11 +35,11 @@ class LearnError(ValueError):
 # ---- what a learner may see ---------------------------------------------------------------
 
 def _lesson_loading():
-    """What a kiosk request needs of a lesson, in two queries: the lesson with its course, and
-    its exercises without their data (a published version's data comes from
+    """What a kiosk request needs of a lesson: the lesson with its course in one query; its
+    exercises when first needed, without their data (a published version's data comes from
     ``content.versions``)."""
-    return (joinedload(Lesson.course),
-            selectinload(Lesson.exercises).defer(Exercise.data))
+    return (joinedload(Lesson.course).defer(Course.source),
+            defaultload(Lesson.exercises).defer(Exercise.data))
 
 
 def lesson_for_learner(lesson_id: int) -> Lesson | None:

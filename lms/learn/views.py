@@ -107,8 +107,9 @@ def _render_lesson(lesson: Lesson, progress, lang: str, draft: dict):
     content = lesson.content(lang)
     page = progress.current_page
     html = content.pages[page] if content and content.pages else ""
-    by_key = {e.key: e for e in lesson.active_exercises()}
-    on_page = [by_key[k] for k in PLACEHOLDER.findall(html) if k in by_key]
+    keys = PLACEHOLDER.findall(html)
+    by_key = {e.key: e for e in lesson.active_exercises()} if keys else {}
+    on_page = [by_key[k] for k in keys if k in by_key]
     tries = learn.tries(current_user, on_page, progress.round)
     views = {e.key: exercise_view.build(current_user, e, content.lang if content else lang,
                                         tries.get(e.id, learn.Tries()), draft.get(e.id))
