@@ -54,11 +54,12 @@ def guard_request():
     """Identify the terminal; expire idle kiosk sessions and old staff sessions."""
     if request.endpoint in (None, "static", "health.healthz"):
         return None
+    # A kiosk session is read first, with its learner and terminal: the signed-in user and the
+    # terminal then need no query of their own.
+    ks = terminals.session_for_token(session.get("kiosk"))
     g.terminal = terminals.terminal_from_cookie(
         request.cookies.get(TERMINAL_COOKIE), str(_config("SECRET_KEY"))
     )
-    # A kiosk session is read first, with its learner: the signed-in user then needs no query.
-    ks = terminals.session_for_token(session.get("kiosk"))
     if not current_user.is_authenticated:
         return None
     if current_user.role is Role.LEARNER:

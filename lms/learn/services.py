@@ -230,9 +230,10 @@ class Tries:
 
 
 def tries(user: User, exercises: list[Exercise], round_: int,
-          up_to: int | None = None) -> dict[int, Tries]:
+          up_to: int | None = None, with_last: bool = True) -> dict[int, Tries]:
     """``Tries`` by exercise id, in two small queries however many answers there are
-    (``up_to``: only the answers with an id up to this one)."""
+    (``up_to``: only the answers with an id up to this one; ``with_last=False``: one query,
+    without the latest answers)."""
     if not exercises:
         return {}
     conditions = [Attempt.user_id == user.id, Attempt.round == round_,
@@ -243,8 +244,8 @@ def tries(user: User, exercises: list[Exercise], round_: int,
         select(Attempt.exercise_id, func.count(Attempt.id), func.max(Attempt.id),
                func.max(case((Attempt.correct.is_(True), 1), else_=0)))
         .where(*conditions).group_by(Attempt.exercise_id)).all()
-    if not counts:
-        return {}
+    if not counts or not with_last:
+        return {exercise_id: Tries(int(n), bool(right)) for exercise_id, n, _last, right in counts}
     last = {a.id: a for a in db.session.scalars(
         select(Attempt).where(Attempt.id.in_([row[2] for row in counts])))}
     return {exercise_id: Tries(int(n), bool(right), last.get(last_id))
@@ -377,18 +378,13 @@ def exhausted(user: User, lesson: Lesson, mine: LessonProgress | None) -> bool:
     """True when every try is used and the pass mark can no longer be reached."""
     if mine is None or mine.status is Status.DONE or lesson.attempts == 0:
         return False
+    if mine.score * 100 >= lesson.effective_pass_mark:
+        return False  # passed already: whatever is left, nothing is lost
     graded = [e for e in lesson.active_exercises() if e.graded]
-    counts = dict(db.session.execute(
-        select(Attempt.exercise_id, func.count(Attempt.id))
-        .where(Attempt.user_id == user.id, Attempt.lesson_id == lesson.id,
-               Attempt.round == mine.round)
-        .group_by(Attempt.exercise_id)).all())
-    correct = set(db.session.scalars(
-        select(Attempt.exercise_id).where(
-            Attempt.user_id == user.id, Attempt.lesson_id == lesson.id,
-            Attempt.round == mine.round, Attempt.correct.is_(True))))
-    open_ = [e for e in graded if e.id not in correct and counts.get(e.id, 0) < lesson.attempts]
-    return not open_ and mine.score * 100 < lesson.effective_pass_mark
+    summary = tries(user, graded, mine.round, with_last=False)
+    return not any(
+        not summary.get(e.id, Tries()).correct
+        and summary.get(e.id, Tries()).count < lesson.attempts for e in graded)
 
 
 # ---- completing ------------------------------------------------------------------------------

@@ -144,11 +144,12 @@ def end_session(ks: KioskSession, reason: str) -> None:
 
 
 def session_for_token(token: str | None) -> KioskSession | None:
-    """The kiosk session a token opens, with its learner (so loading the signed-in user
-    afterwards costs no query)."""
+    """The kiosk session a token opens, with its learner and terminal (so loading the signed-in
+    user and the terminal afterwards costs no query)."""
     if not token:
         return None
-    return db.session.scalar(select(KioskSession).options(joinedload(KioskSession.user))
+    return db.session.scalar(select(KioskSession).options(joinedload(KioskSession.user),
+                                                          joinedload(KioskSession.terminal))
                              .where(KioskSession.token_hash == _digest(token)))
 
 

@@ -1,0 +1,54 @@
+"""How many SQL statements a kiosk request costs: the pages every learner hits all day must not
+creep back to reading what they already hold (counts, not timings: see bench/load.py)."""
+
+import uuid
+from contextlib import contextmanager
+
+from sqlalchemy import event, select
+
+from lms.content.models import Exercise, Lesson
+from tests.conftest import csrf_from
+
+# Statements per request once the published lesson version is in the process's cache.
+# A page: kiosk session with learner and terminal, lesson with course, progress, the event,
+# the progress update; a lesson with tries left to lose also reads its exercises and the tries.
+READING_PAGE = 7
+ANSWER = 10  # a wrong answer: the same reads, the tries, the answer, event and progress
+
+
+@contextmanager
+def _counting(db):
+    statements: list[str] = []
+    engine = db.session.get_bind()
+
+    def count(conn, cursor, statement, *args):
+        if not statement.lstrip().upper().startswith(("SAVEPOINT", "RELEASE", "ROLLBACK")):
+            statements.append(statement)
+
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        yield statements
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+
+
+def test_a_reading_page_and_an_answer_stay_within_their_budget(kiosk, db):
+    one = db.session.scalar(select(Lesson.id).where(Lesson.key == "one"))
+    exercise = db.session.scalar(select(Exercise).where(Exercise.key == "short"))
+    exercise_id, lesson_id = exercise.id, exercise.lesson_id
+    page = exercise.data["tg"]["page"] + 1
+    kiosk.get(f"/learn/lessons/{one}?page=1")  # warm: the version is read once
+    db.session.expunge_all()  # as in production, each request starts with an empty session
+    with _counting(db) as statements:
+        assert kiosk.get(f"/learn/lessons/{one}?page=1").status_code == 200
+    assert len(statements) <= READING_PAGE, "\n".join(statements)
+
+    token = kiosk.get(f"/learn/lessons/{lesson_id}?page={page}").text
+    form = {"csrf_token": csrf_from(token), "client_id": uuid.uuid4().hex, "text": "об",
+            "lang": "tg", "key": "check"}
+    db.session.expunge_all()
+    with _counting(db) as statements:
+        response = kiosk.post(f"/learn/exercises/{exercise_id}", data=form,
+                              headers={"Accept": "application/json"})
+    assert response.status_code == 200, response.text
+    assert len(statements) <= ANSWER, "\n".join(statements)
