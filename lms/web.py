@@ -6,7 +6,7 @@ import hashlib
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from flask import Flask, current_app, render_template, request, url_for
+from flask import Flask, current_app, has_request_context, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 from werkzeug.exceptions import HTTPException
 
@@ -55,17 +55,19 @@ def safe_next(target: str | None) -> str | None:
     return target
 
 
-_asset_versions: dict[str, str] = {}
+_asset_urls: dict[tuple[str, str], str] = {}
 
 
 def asset_url(filename: str) -> str:
-    """A static URL with a content hash, so browsers may cache it for a long time."""
-    version = _asset_versions.get(filename)
-    if version is None or current_app.debug:
+    """A static URL with a content hash, so browsers may cache it for a long time (worked out
+    once per file and process; on every call while debugging)."""
+    key = (request.script_root if has_request_context() else "", filename)
+    url = _asset_urls.get(key)
+    if url is None or current_app.debug:
         path = Path(current_app.static_folder or "") / filename
         version = hashlib.sha256(path.read_bytes()).hexdigest()[:10] if path.exists() else "0"
-        _asset_versions[filename] = version
-    return url_for("static", filename=filename, v=version)
+        url = _asset_urls[key] = url_for("static", filename=filename, v=version)
+    return url
 
 
 def _render_error(error: HTTPException):
