@@ -75,12 +75,15 @@ def counted_lessons(course: Course) -> list[Lesson]:
     return [lesson for lesson in active_lessons(course) if not lesson.placement]
 
 
-def progress_by_lesson(user: User, course_ids: list[int] | None = None) -> dict[int, LessonProgress]:
-    """The learner's progress by lesson; pins each lesson they are in the middle of to the
-    version they started (see ``content.pins``)."""
+def progress_by_lesson(user: User, course_ids: list[int] | None = None,
+                       lesson_ids: list[int] | None = None) -> dict[int, LessonProgress]:
+    """The learner's progress by lesson (in these courses, or these lessons); pins each lesson
+    they are in the middle of to the version they started (see ``content.pins``)."""
     stmt = select(LessonProgress).where(LessonProgress.user_id == user.id)
     if course_ids is not None:
         stmt = stmt.where(LessonProgress.course_id.in_(course_ids))
+    if lesson_ids is not None:
+        stmt = stmt.where(LessonProgress.lesson_id.in_(lesson_ids))
     rows = {p.lesson_id: p for p in db.session.scalars(stmt)}
     pins.pin_only({row.lesson_id: row.lesson_version for row in rows.values()
                    if row.status is not Status.DONE})
@@ -169,13 +172,22 @@ def certificates(user: User) -> list[Certificate]:
 
 # ---- reading ---------------------------------------------------------------------------------
 
+def progress_for(user: User, lesson: Lesson) -> dict[int, LessonProgress]:
+    """What a lesson page needs of the learner's progress: the lesson's own row, or, before
+    they start it, the course's rows (to tell whether it is still locked)."""
+    progress = progress_by_lesson(user, lesson_ids=[lesson.id])
+    if lesson.id in progress or not lesson.course.sequential or lesson.placement:
+        return progress
+    return progress_by_lesson(user, [lesson.course_id])
+
+
 def ensure_open(user: User, lesson: Lesson,
                 progress: dict[int, LessonProgress] | None = None) -> dict[int, LessonProgress]:
     """The learner's progress in the lesson's course (``progress`` when the caller has it)."""
     if not lesson.active or lesson.course.published_at is None or not lesson.course.active:
         raise LearnError("missing")
     if progress is None:
-        progress = progress_by_lesson(user, [lesson.course_id])
+        progress = progress_for(user, lesson)
     if lesson.id not in progress and is_locked(lesson, progress):
         raise LearnError("locked")
     return progress

@@ -134,7 +134,7 @@ def answer(exercise_id: int):
         abort(404)
     lesson = exercise.lesson
     # The learner's progress pins the version they read, which decides the exercises.
-    in_course = learn.progress_by_lesson(current_user, [lesson.course_id])
+    in_course = learn.progress_for(current_user, lesson)
     progress = in_course.get(lesson.id)
     if exercise not in lesson.active_exercises():
         abort(404)
