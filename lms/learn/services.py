@@ -34,17 +34,17 @@ class LearnError(ValueError):
 
 # ---- what a learner may see ---------------------------------------------------------------
 
-def _lesson_loading():
-    """What a kiosk request needs of a lesson: the lesson with its course in one query; its
-    exercises when first needed, without their data (a published version's data comes from
-    ``content.versions``)."""
-    return (joinedload(Lesson.course).defer(Course.source),
-            defaultload(Lesson.exercises).defer(Exercise.data))
+# What a kiosk request needs of a lesson: the lesson with its course in one query; its exercises
+# when first needed, without their data (a published version's data comes from
+# ``content.versions``). Built once: loader options cost more to build than to use.
+LESSON_LOADING = (joinedload(Lesson.course).defer(Course.source),
+                  defaultload(Lesson.exercises).defer(Exercise.data))
+EXERCISE_LOADING = (defer(Exercise.data), joinedload(Exercise.lesson).options(*LESSON_LOADING))
 
 
 def lesson_for_learner(lesson_id: int) -> Lesson | None:
     """A published, active lesson, or None."""
-    lesson = db.session.get(Lesson, lesson_id, options=_lesson_loading())
+    lesson = db.session.get(Lesson, lesson_id, options=LESSON_LOADING)
     if lesson is None or not lesson.active or lesson.course.published_at is None:
         return None
     return lesson
@@ -52,8 +52,7 @@ def lesson_for_learner(lesson_id: int) -> Lesson | None:
 
 def exercise_for_learner(exercise_id: int) -> Exercise | None:
     """An exercise of a published, active lesson, or None."""
-    exercise = db.session.get(Exercise, exercise_id, options=(
-        defer(Exercise.data), joinedload(Exercise.lesson).options(*_lesson_loading())))
+    exercise = db.session.get(Exercise, exercise_id, options=EXERCISE_LOADING)
     if exercise is None or lesson_for_learner(exercise.lesson_id) is None:
         return None
     return exercise
@@ -300,7 +299,7 @@ def submit_answer(user: User, exercise: Exercise, response: Any, client_id: str,
         raise LearnError("missing")
     mine = progress.get(lesson.id)
     round_ = mine.round if mine else 1
-    previous = tries(user, [exercise], round_).get(exercise.id, Tries())
+    previous = tries(user, [exercise], round_, with_last=False).get(exercise.id, Tries())
     if previous.correct or (not exercise.graded and previous.count):
         raise LearnError("done")
     left = tries_left(lesson, previous.count)

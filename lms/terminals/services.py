@@ -8,7 +8,7 @@ import secrets
 from datetime import timedelta
 
 from itsdangerous import BadSignature, URLSafeSerializer
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import joinedload
 
 from .. import clock
@@ -148,9 +148,15 @@ def session_for_token(token: str | None) -> KioskSession | None:
     user and the terminal afterwards costs no query)."""
     if not token:
         return None
-    return db.session.scalar(select(KioskSession).options(joinedload(KioskSession.user),
-                                                          joinedload(KioskSession.terminal))
-                             .where(KioskSession.token_hash == _digest(token)))
+    return db.session.scalar(_SESSION_BY_TOKEN, {"token_hash": _digest(token)})
+
+
+# Built once: every kiosk request runs it.
+_SESSION_BY_TOKEN = (
+    select(KioskSession)
+    .options(joinedload(KioskSession.user), joinedload(KioskSession.terminal))
+    .where(KioskSession.token_hash == bindparam("token_hash"))
+)
 
 
 def touch(ks: KioskSession, idle_seconds: int) -> str | None:
