@@ -1,8 +1,8 @@
-"""Per request, in one process: what a kiosk's lesson page and answer cost, without a server.
+"""Per request, in one process (named so as not to hide the `requests` library from locust): what a kiosk's lesson page and answer cost, without a server.
 
-    .venv/bin/python bench/requests.py                                   # a small new SQLite
-    .venv/bin/python bench/requests.py --database-url sqlite:////tmp/bench/umed.sqlite3
-    .venv/bin/python bench/requests.py --profile answer                  # where the time goes
+    .venv/bin/python bench/per_request.py                                   # a small new SQLite
+    .venv/bin/python bench/per_request.py --database-url sqlite:////tmp/bench/umed.sqlite3
+    .venv/bin/python bench/per_request.py --profile answer                  # where the time goes
 
 One learner signs in on the keypad page through Flask's test client, then reads a lesson page
 and answers an exercise (wrong, unlimited tries) back to back. Prints the milliseconds per
