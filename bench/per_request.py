@@ -1,14 +1,15 @@
-"""Per request, in one process (named so as not to hide the `requests` library from locust): what a kiosk's lesson page and answer cost, without a server.
+"""Per request, in one process: what a kiosk's lesson page and answer cost, without a server.
 
-    .venv/bin/python bench/per_request.py                                   # a small new SQLite
+    .venv/bin/python bench/per_request.py                 # a small new SQLite
     .venv/bin/python bench/per_request.py --database-url sqlite:////tmp/bench/umed.sqlite3
-    .venv/bin/python bench/per_request.py --profile answer                  # where the time goes
+    .venv/bin/python bench/per_request.py --profile answer  # where the time goes
 
 One learner signs in on the keypad page through Flask's test client, then reads a lesson page
 and answers an exercise (wrong, unlimited tries) back to back. Prints the milliseconds per
 request (the best of five batches: the machine is shared) and the SQL statements each costs,
 next to a hello-world request through the same test client for scale. ``--profile`` prints a
-cProfile of one kind of request, slowest functions first.
+cProfile of one kind of request, slowest functions first. (Not named requests.py: that would
+hide the ``requests`` library from locust in this folder.)
 """
 
 from __future__ import annotations
