@@ -10,10 +10,10 @@ from ..content.lesson import RECORD_RE
 from ..content.media import AUDIO_TYPES, detect_mime
 from ..content.models import MediaFile
 from ..extensions import db
-from . import bp, drafts, library, structure
+from . import bp, drafts, library, media_removal, structure
 from .access import course_or_404, editor_required
 from .drafts import StudioError
-from .forms import UploadForm
+from .forms import ActionForm, UploadForm
 from .web import render_and_commit
 
 
@@ -42,6 +42,7 @@ def media(course_id: int):
     revisions = drafts.sync(course)
     listed = set(structure.listed_lessons(structure.draft_meta(course, revisions)))
     return render_and_commit("author/media.html", course=course, form=UploadForm(),
+                           action_form=ActionForm(),
                            usage=library.usage(revisions, listed),
                            max_image=library.MAX_IMAGE_BYTES // (1024 * 1024),
                            max_audio=library.MAX_AUDIO_BYTES // (1024 * 1024))
@@ -75,6 +76,29 @@ def upload_media(course_id: int):
         return _media_json(item)
     flash(_("%(name)s is uploaded.", name=item.name), "success")
     return redirect(url_for("author.media", course_id=course.id, _anchor=item.name))
+
+
+@bp.post("/courses/<int:course_id>/media/<int:media_id>/delete")
+@editor_required
+def delete_media(course_id: int, media_id: int):
+    """Take one file out of the library (refused while a lesson uses it)."""
+    course = course_or_404(course_id)
+    item = db.session.get(MediaFile, media_id)
+    if item is None or item.course_id != course.id:
+        abort(404)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    name = item.name
+    try:
+        unused = media_removal.delete_media(course, item, current_user)
+    except StudioError as error:
+        db.session.rollback()
+        flash(str(error), "error")
+        return redirect(url_for("author.media", course_id=course.id, _anchor=name))
+    db.session.commit()
+    media_removal.discard_stored(unused)
+    flash(_("%(name)s is deleted.", name=name), "success")
+    return redirect(url_for("author.media", course_id=course.id))
 
 
 @bp.get("/courses/<int:course_id>/recordings")
