@@ -60,7 +60,7 @@ ROUTES = {
     "author.compare": "author", "author.preview_revision": "author",
     "author.restore_revision": "author", "author.media": "author",
     "author.upload_media": "author", "author.delete_media": "author",
-    "author.recordings": "author",
+    "author.retitle_module": "author", "author.recordings": "author",
     "author.save_recording": "author", "author.share": "author",
     "author.unshare": "author", "author.submit": "author", "author.withdraw": "author",
     "author.review_queue": "reviewer", "author.review": "author",

@@ -47,6 +47,11 @@ class ModuleForm(FlaskForm):
     title_ru = StringField(_l("Title in Russian"), validators=[Optional(), Length(max=200)])
 
 
+class ModuleTitleForm(FlaskForm):
+    title_tg = StringField(_l("Title in Tajik"), validators=[Optional(), Length(max=200)])
+    title_ru = StringField(_l("Title in Russian"), validators=[Optional(), Length(max=200)])
+
+
 class LessonForm(FlaskForm):
     module = SelectField(_l("Module"))
     key = StringField(_l("Lesson id"), validators=[DataRequired(), ID_RULE])

@@ -167,6 +167,20 @@ def move_module(course: Course, key: str, step: int, author: User) -> None:
         _write(course, meta, author, _("module %(id)s moved", id=key), revisions)
 
 
+def retitle_module(course: Course, key: str, titles: dict[str, str], author: User) -> None:
+    """New titles for a module: Tajik is required, Russian optional (left out when empty)."""
+    revisions = drafts.sync(course)
+    meta = draft_meta(course, revisions)
+    module = _module(meta, key)
+    titles = _texts(titles)
+    if "tg" not in titles:
+        raise StudioError(_("Give the module a title in Tajik."))
+    if module.get("title") == titles:
+        return
+    module["title"] = titles
+    _write(course, meta, author, _("module %(id)s renamed", id=key), revisions)
+
+
 def retire_module(course: Course, key: str, author: User) -> None:
     revisions = drafts.sync(course)
     meta = draft_meta(course, revisions)

@@ -16,6 +16,7 @@ from .forms import (
     ActionForm,
     LessonForm,
     ModuleForm,
+    ModuleTitleForm,
     NewCourseForm,
     RestoreForm,
     SettingsForm,
@@ -145,6 +146,20 @@ def move_module(course_id: int, key: str):
     step = -1 if request.form.get("direction") == "up" else 1
     return _tree_change(course_id, lambda c: structure.move_module(c, key, step, current_user),
                         f"module-{key}")
+
+
+@bp.post("/courses/<int:course_id>/modules/<key>/title")
+@editor_required
+def retitle_module(course_id: int, key: str):
+    course_or_404(course_id)
+    form = ModuleTitleForm()
+    if not form.validate():
+        if form.csrf_token.errors:
+            abort(400)
+        flash(_("A title may have 200 characters at most."), "error")
+        return _back(course_id, f"module-{key}")
+    return _tree_change(course_id, lambda c: structure.retitle_module(
+        c, key, _titles(form), current_user), f"module-{key}")
 
 
 @bp.post("/courses/<int:course_id>/modules/<key>/retire")
