@@ -93,8 +93,8 @@ def delete_media(course_id: int, media_id: int):
         unused = media_removal.delete_media(course, item, current_user)
     except StudioError as error:
         db.session.rollback()
-        flash(str(error), "error")
-        return redirect(url_for("author.media", course_id=course.id, _anchor=name))
+        flash(str(error), "error")  # shown at the top of the page: no jump to the row
+        return redirect(url_for("author.media", course_id=course.id))
     db.session.commit()
     media_removal.discard_stored(unused)
     flash(_("%(name)s is deleted.", name=name), "success")
