@@ -41,15 +41,13 @@ class NewCourseForm(SettingsForm):
                        validators=[DataRequired(), ID_RULE])
 
 
-class ModuleForm(FlaskForm):
-    key = StringField(_l("Module id"), validators=[DataRequired(), ID_RULE])
-    title_tg = StringField(_l("Title in Tajik"), validators=[Optional(), Length(max=200)])
-    title_ru = StringField(_l("Title in Russian"), validators=[Optional(), Length(max=200)])
-
-
 class ModuleTitleForm(FlaskForm):
     title_tg = StringField(_l("Title in Tajik"), validators=[Optional(), Length(max=200)])
     title_ru = StringField(_l("Title in Russian"), validators=[Optional(), Length(max=200)])
+
+
+class ModuleForm(ModuleTitleForm):
+    key = StringField(_l("Module id"), validators=[DataRequired(), ID_RULE])
 
 
 class LessonForm(FlaskForm):

@@ -283,10 +283,6 @@ class LessonSnapshot(db.Model):
 
     lesson: Mapped[Lesson] = relationship()
 
-    def by_lang(self) -> dict[str, PinnedContent]:
-        return {lang: PinnedContent(lang, c["title"], list(c["pages"]))
-                for lang, c in self.contents.items()}
-
     @classmethod
     def of(cls, lesson: Lesson) -> LessonSnapshot:
         """The lesson as it is now (its contents and active exercises)."""

@@ -3,9 +3,10 @@
 A learner who started a lesson keeps reading the version they started (``LessonProgress``
 remembers it) until they finish it or start it again. The learner's services pin that version
 for the session (``pin``); ``Lesson.content``, ``Lesson.active_exercises`` and
-``Exercise.question`` then answer from that version (``versions``, read once per process) instead
-of the newest. Nothing is pinned outside a learner's request, so staff pages and imports always see the
-newest version. Pins live in the database session's ``info``, which ends with the request.
+``Exercise.question`` then answer from that version (``versions``, read once per process)
+instead of the newest. Nothing is pinned outside a learner's request, so staff pages and imports
+always see the newest version. Pins live in the database session's ``info``, which ends with the
+request.
 """
 
 from __future__ import annotations

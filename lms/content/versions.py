@@ -87,6 +87,6 @@ def get(session: Session, lesson_id: int, version: int,
 
 
 def clear() -> None:
-    """Forget every version (a test that rebuilds the database calls this)."""
+    """Forget every version (for tests that count the reads)."""
     with _lock:
         _cache.clear()

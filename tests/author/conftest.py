@@ -126,3 +126,14 @@ def make_course(app, db, world):
         return course
 
     return make
+
+
+@pytest.fixture
+def course(make_course, lecturer):
+    return make_course(lecturer)
+
+
+def sign_in(auth, username: str) -> None:
+    """Sign a staff member in, in English (the messages tests look for)."""
+    auth.staff(username)
+    auth.client.get("/staff/signin?lang=en")

@@ -14,23 +14,13 @@ from lms.content import media
 from lms.content.models import MediaFile
 from tests.conftest import csrf_from
 
-from .conftest import LESSON_TG, png
+from .conftest import LESSON_TG, png, sign_in
 
 APPLE = png(rgb=(10, 120, 40))  # a colour no other test uploads
 
 
 def _stored(app, sha: str) -> bool:
     return media.path_for(sha, Path(app.config["MEDIA_DIR"])).exists()
-
-
-def _sign_in(auth, username: str) -> None:
-    auth.staff(username)
-    auth.client.get("/staff/signin?lang=en")
-
-
-@pytest.fixture
-def course(make_course, lecturer):
-    return make_course(lecturer)
 
 
 @pytest.fixture
@@ -54,7 +44,7 @@ def _delete(client, course, item):
 
 def test_deleting_an_unused_file(app, client, auth, db, course, apple):
     sha = apple.sha256
-    _sign_in(auth, "lecturer")
+    sign_in(auth, "lecturer")
     listing = client.get(f"/author/courses/{course.id}/media").text
     assert f"/media/{apple.id}/delete" in listing
     response = _delete(client, course, apple)
@@ -69,7 +59,7 @@ def test_deleting_an_unused_file(app, client, auth, db, course, apple):
 
 def test_a_used_file_is_refused_naming_where(app, client, auth, db, course, apple, lecturer):
     _use(db, course, lecturer)
-    _sign_in(auth, "lecturer")
+    sign_in(auth, "lecturer")
     response = _delete(client, course, apple)
     assert "media/apple.png is still used in lesson hello (tg, line 15)" in response.text
     assert db.session.scalar(select(MediaFile.name).where(
@@ -123,7 +113,7 @@ def test_others_may_not_delete(client, auth, db, course, apple, lecturer2, user,
 def test_a_file_of_another_course_is_not_found(client, auth, db, make_course, course, apple,
                                                lecturer):
     other = make_course(lecturer, "other")
-    _sign_in(auth, "lecturer")
+    sign_in(auth, "lecturer")
     page = client.get(f"/author/courses/{other.id}/media").text
     response = client.post(f"/author/courses/{other.id}/media/{apple.id}/delete",
                            data={"csrf_token": csrf_from(page)})

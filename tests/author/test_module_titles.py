@@ -8,15 +8,7 @@ from lms.author import drafts, structure
 from lms.author.drafts import StudioError
 from tests.conftest import csrf_from
 
-
-def _sign_in(auth, username: str) -> None:
-    auth.staff(username)
-    auth.client.get("/staff/signin?lang=en")
-
-
-@pytest.fixture
-def course(make_course, lecturer):
-    return make_course(lecturer)
+from .conftest import sign_in
 
 
 def _retitle(client, course, data, key="first"):
@@ -30,7 +22,7 @@ def _module(course) -> dict:
 
 
 def test_retitling_a_module_shows_on_the_course_page(client, auth, course):
-    _sign_in(auth, "lecturer")
+    sign_in(auth, "lecturer")
     page = client.get(f"/author/courses/{course.id}").text
     assert f"/author/courses/{course.id}/modules/first/title" in page
     response = _retitle(client, course, {"title_tg": "  Ҳарфҳои  нав ", "title_ru": ""})
@@ -42,7 +34,7 @@ def test_retitling_a_module_shows_on_the_course_page(client, auth, course):
 
 
 def test_an_empty_tajik_title_is_refused(client, auth, course):
-    _sign_in(auth, "lecturer")
+    sign_in(auth, "lecturer")
     before = drafts.latest(course)["course.yml"].number
     response = _retitle(client, course, {"title_tg": "  ", "title_ru": "Новое"})
     assert "Give the module a title in Tajik." in response.text
@@ -69,7 +61,7 @@ def test_others_may_not_retitle(client, auth, course, lecturer2):
 
 
 def test_a_too_long_title_is_refused(client, auth, course):
-    _sign_in(auth, "lecturer")
+    sign_in(auth, "lecturer")
     response = _retitle(client, course, {"title_tg": "ж" * 201})
     assert "A title may have 200 characters at most." in response.text
     assert _module(course)["title"]["tg"] == "Қисми 1"

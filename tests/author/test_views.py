@@ -12,13 +12,7 @@ from lms.author.models import CourseStaff, Submission, SubmissionStatus
 from lms.content.models import Course, MediaFile
 from tests.conftest import csrf_from
 
-from .conftest import LESSON_TG, WEBM, png
-
-
-def _sign_in(auth, username: str) -> None:
-    """Sign a staff member in, in English (the messages tests look for)."""
-    auth.staff(username)
-    auth.client.get("/staff/signin?lang=en")
+from .conftest import LESSON_TG, WEBM, png, sign_in
 
 
 def _post(client, url, data=None, page=None, **kwargs):
@@ -26,13 +20,8 @@ def _post(client, url, data=None, page=None, **kwargs):
     return client.post(url, data={"csrf_token": token, **(data or {})}, **kwargs)
 
 
-@pytest.fixture
-def course(make_course, lecturer):
-    return make_course(lecturer)
-
-
 def test_lecturer_creates_a_course_without_javascript(client, auth, db, lecturer):
-    _sign_in(auth, "lecturer")
+    sign_in(auth, "lecturer")
     page = client.get("/author/courses/new")
     assert page.status_code == 200
     response = client.post("/author/courses/new", data={
@@ -59,7 +48,7 @@ def test_lecturer_creates_a_course_without_javascript(client, auth, db, lecturer
 
 
 def test_editor_saves_and_shows_problems_beside_lines(client, auth, course, lecturer):
-    _sign_in(auth, "lecturer")
+    sign_in(auth, "lecturer")
     url = f"/author/courses/{course.id}/lessons/hello/tg"
     page = client.get(url)
     assert page.status_code == 200 and 'id="source"' in page.text
@@ -77,7 +66,7 @@ def test_editor_saves_and_shows_problems_beside_lines(client, auth, course, lect
 
 
 def test_preview_is_the_kiosk_markup_and_may_be_framed(client, auth, course):
-    _sign_in(auth, "lecturer")
+    sign_in(auth, "lecturer")
     editor = client.get(f"/author/courses/{course.id}/lessons/hello/tg").text
     response = client.post(f"/author/courses/{course.id}/lessons/hello/tg/preview",
                            data={"csrf_token": csrf_from(editor), "text": LESSON_TG})
@@ -97,7 +86,7 @@ def test_preview_is_the_kiosk_markup_and_may_be_framed(client, auth, course):
 
 
 def test_compare_and_restore(client, auth, course, lecturer):
-    _sign_in(auth, "lecturer")
+    sign_in(auth, "lecturer")
     first = drafts.history(course, "hello.tg.md")[-1]
     drafts_now = drafts.latest(course)["hello.tg.md"]
     page = client.get(f"/author/courses/{course.id}/compare?a={first.id}&b={drafts_now.id}")
@@ -123,11 +112,11 @@ def test_learners_do_not_learn_the_studio_exists(client, auth, course, kiosk):
 
 def test_sharing_gives_edit_rights_and_only_the_owner_shares(client, auth, db, course,
                                                               lecturer, lecturer2):
-    _sign_in(auth, "lecturer2")
+    sign_in(auth, "lecturer2")
     assert client.get(f"/author/courses/{course.id}/lessons/hello/tg").status_code == 404
     assert client.get("/author/").status_code == 200
     auth.signout("/author/")
-    _sign_in(auth, "lecturer")
+    sign_in(auth, "lecturer")
     page = client.get(f"/author/courses/{course.id}/staff")
     assert "Фарзона Каримова" in page.text
     client.post(f"/author/courses/{course.id}/staff",
@@ -135,21 +124,21 @@ def test_sharing_gives_edit_rights_and_only_the_owner_shares(client, auth, db, c
     assert db.session.scalar(select(CourseStaff.role).where(
         CourseStaff.course_id == course.id, CourseStaff.user_id == lecturer2.id)) == "editor"
     auth.signout("/author/")
-    _sign_in(auth, "lecturer2")
+    sign_in(auth, "lecturer2")
     assert client.get(f"/author/courses/{course.id}/lessons/hello/tg").status_code == 200
     assert client.get(f"/author/courses/{course.id}/staff").status_code == 404  # not the owner
     assert "Саломҳо" in client.get("/author/").text
 
 
 def test_officer_cannot_post_changes(client, auth, course):
-    _sign_in(auth, "officer")
+    sign_in(auth, "officer")
     response = _post(client, f"/author/courses/{course.id}/lessons/hello/tg",
                      {"text": "x"}, page="/review/terminals")
     assert response.status_code == 403
 
 
 def test_review_flow_through_the_pages(client, auth, db, course, lecturer, reviewer):
-    _sign_in(auth, "lecturer")
+    sign_in(auth, "lecturer")
     response = _post(client, f"/author/courses/{course.id}/submit", {"note": "Тайёр"})
     assert response.status_code == 302
     submission = db.session.scalar(select(Submission))
@@ -159,7 +148,7 @@ def test_review_flow_through_the_pages(client, auth, db, course, lecturer, revie
     assert _post(client, f"/author/review/{submission.id}/publish").status_code == 403  # two-person rule
     assert submission.status is SubmissionStatus.SUBMITTED
     auth.signout("/author/")
-    _sign_in(auth, "reviewer")
+    sign_in(auth, "reviewer")
     queue = client.get("/author/review").text
     assert "Саломҳо" in queue
     page = client.get(f"/author/review/{submission.id}").text
@@ -167,7 +156,7 @@ def test_review_flow_through_the_pages(client, auth, db, course, lecturer, revie
     _post(client, f"/author/review/{submission.id}/return", {"comment": "Расм лозим."})
     assert submission.status is SubmissionStatus.RETURNED
     auth.signout("/author/")
-    _sign_in(auth, "lecturer")
+    sign_in(auth, "lecturer")
     assert "Расм лозим." in client.get(f"/author/courses/{course.id}").text
 
 
@@ -183,7 +172,7 @@ def test_review_flow_through_the_pages(client, auth, db, course, lecturer, revie
     ("script.js", b"alert(1)", "unknown kind"),
 ])
 def test_upload_refused(client, auth, db, course, name, data, message):
-    _sign_in(auth, "lecturer")
+    sign_in(auth, "lecturer")
     page = client.get(f"/author/courses/{course.id}/media").text
     response = client.post(f"/author/courses/{course.id}/media", data={
         "csrf_token": csrf_from(page), "file": (io.BytesIO(data), name)},
@@ -198,7 +187,7 @@ def test_oversize_upload_refused(client, auth, db, course, monkeypatch):
 
     # A small limit keeps the request in memory (the real one is 5 MB).
     monkeypatch.setattr(library, "MAX_IMAGE_BYTES", 4096)
-    _sign_in(auth, "lecturer")
+    sign_in(auth, "lecturer")
     page = client.get(f"/author/courses/{course.id}/media").text
     big = png() + b"\x00" * library.MAX_IMAGE_BYTES
     response = client.post(f"/author/courses/{course.id}/media", data={
@@ -209,7 +198,7 @@ def test_oversize_upload_refused(client, auth, db, course, monkeypatch):
 
 
 def test_upload_then_listed_with_its_uses(client, auth, db, course, lecturer):
-    _sign_in(auth, "lecturer")
+    sign_in(auth, "lecturer")
     page = client.get(f"/author/courses/{course.id}/media").text
     response = client.post(f"/author/courses/{course.id}/media", data={
         "csrf_token": csrf_from(page), "file": (io.BytesIO(png()), "Apple.PNG")},
@@ -230,7 +219,7 @@ def test_recording_fills_every_mark(client, auth, db, course, lecturer):
         text = drafts.latest(course)[path].text
         drafts.save(course, path, text + "\n![Ҷ](record:letter-jj)\n", lecturer)
     db.session.commit()
-    _sign_in(auth, "lecturer")
+    sign_in(auth, "lecturer")
     page = client.get(f"/author/courses/{course.id}/recordings").text
     assert "letter-jj" in page and "hello.tg, line 15" in page and "hello.ru" in page
     response = client.post(f"/author/courses/{course.id}/recordings/letter-jj", data={
@@ -249,7 +238,7 @@ def test_course_page_queries_do_not_grow_with_lessons(client, auth, db, course, 
 
     from lms.author import structure
 
-    _sign_in(auth, "lecturer")
+    sign_in(auth, "lecturer")
     url = f"/author/courses/{course.id}"
     client.get(url)
     engine = db.session.get_bind()

@@ -2,32 +2,17 @@
 
 from datetime import timedelta
 
-from sqlalchemy import event
-
 from lms.content import versions
 from lms.content.models import LessonSnapshot
-
-
-def _statements():
-    seen: list[str] = []
-
-    def listen(conn, cursor, statement, *args):
-        seen.append(statement)
-
-    return seen, listen
+from tests.conftest import count_queries
 
 
 def test_a_version_is_read_once_then_served_from_memory(app, db, sample_course):
     versions.clear()
     lesson = sample_course.lessons[0]
-    seen, listen = _statements()
-    connection = db.session.connection()
-    event.listen(connection, "before_cursor_execute", listen)
-    try:
+    with count_queries(db.session.get_bind()) as seen:
         first = versions.get(db.session, lesson.id, lesson.version, lesson.created_at)
         second = versions.get(db.session, lesson.id, lesson.version, lesson.created_at)
-    finally:
-        event.remove(connection, "before_cursor_execute", listen)
     assert first is second
     assert len([s for s in seen if "lesson_snapshots" in s]) == 1
     assert first.contents["tg"].pages == next(c for c in lesson.contents if c.lang == "tg").pages

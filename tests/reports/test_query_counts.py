@@ -1,28 +1,14 @@
 """The dashboard and the learner list run as many queries for 500 learners as for 10."""
 
-from contextlib import contextmanager
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import event, insert, select
+from sqlalchemy import insert, select
 
 from lms import clock
 from lms.auth.models import Facility, Role, User
 from lms.learn.models import Event, LessonProgress, PlanItem, Status
-
-
-@contextmanager
-def count_queries(engine):
-    statements: list[str] = []
-
-    def listener(conn, cursor, statement, parameters, context, executemany):
-        statements.append(statement)
-
-    event.listen(engine, "before_cursor_execute", listener)
-    try:
-        yield statements
-    finally:
-        event.remove(engine, "before_cursor_execute", listener)
+from tests.conftest import count_queries
 
 
 def add_learners(db, course, prefix: str, n: int) -> None:
