@@ -181,6 +181,18 @@ class Server:
                     children.append(int(entry.name))
         return children
 
+    def cpu_seconds(self) -> float:
+        """CPU time (user + system) used so far by the workers, from /proc."""
+        ticks = os.sysconf("SC_CLK_TCK")
+        total = 0.0
+        for pid in self.workers():
+            try:
+                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            total += (int(fields[11]) + int(fields[12])) / ticks
+        return total
+
     def rss_mb(self) -> list[float]:
         """Resident memory of each worker, in MB (VmRSS from /proc)."""
         sizes = []
