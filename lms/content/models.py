@@ -19,7 +19,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import JSON, Enum, ForeignKey, Index, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, object_session, relationship
 
 from .. import clock
 from ..extensions import db
@@ -153,6 +153,17 @@ class Lesson(db.Model):
                                    else {c.lang: c for c in self.contents})
         return by_lang.get(lang or "") or by_lang.get("tg") or next(iter(by_lang.values()), None)
 
+    def exercise_kinds(self) -> dict[int, str]:
+        """The exercises that count, as id -> type: those of ``active_exercises``, without
+        loading their rows when the lesson is read at a published version."""
+        from .pins import shown_version
+
+        shown = shown_version(self)
+        session = object_session(self)
+        if shown is None or session is None:
+            return {e.id: e.type for e in self.exercises if e.active}
+        return shown.kinds(session)
+
     def active_exercises(self) -> list[Exercise]:
         """The exercises that count: active ones, of the pinned version when there is one."""
         from .pins import shown_version
@@ -191,6 +202,11 @@ class LessonContent(db.Model):
     lesson: Mapped[Lesson] = relationship(back_populates="contents")
 
 
+def is_graded(kind: str) -> bool:
+    """Whether answers to an exercise of this type are marked right or wrong."""
+    return kind not in ("essay", "description")
+
+
 class Exercise(db.Model):
     """One GIFT question of a lesson, in every language of the lesson.
 
@@ -217,7 +233,7 @@ class Exercise(db.Model):
 
     @property
     def graded(self) -> bool:
-        return self.type not in ("essay", "description")
+        return is_graded(self.type)
 
     @property
     def active(self) -> bool:

@@ -41,6 +41,19 @@ class PublishedVersion:
     contents: Mapping[str, PinnedContent]
     exercises: Mapping[str, Mapping[str, Any]]  # key -> {"type", "data"}
     _questions: dict[tuple[str, str], Question] = field(default_factory=dict, repr=False)
+    _kinds: dict[int, str] = field(default_factory=dict, repr=False)
+
+    def kinds(self, session: Session) -> dict[int, str]:
+        """The version's exercises as id -> type; the ids are read once (an exercise row is
+        never deleted, so its id stays). Callers must not change the dict."""
+        if not self._kinds and self.exercises:
+            from .models import Exercise
+
+            ids = dict(session.execute(select(Exercise.key, Exercise.id).where(
+                Exercise.lesson_id == self.lesson_id)).all())
+            self._kinds.update({ids[key]: entry["type"] for key, entry in self.exercises.items()
+                                if key in ids})
+        return self._kinds
 
     def question(self, key: str, lang: str) -> Question:
         """The exercise's question in ``lang``, parsed once (callers must not change it)."""

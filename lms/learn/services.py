@@ -7,16 +7,17 @@ from __future__ import annotations
 import math
 import secrets
 from dataclasses import dataclass, field
+from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import case, func, select
+from sqlalchemy import and_, bindparam, case, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import defaultload, defer, joinedload
 
 from .. import clock
 from ..auth.models import User
 from ..content import grading, pins
-from ..content.models import Course, Exercise, Lesson
+from ..content.models import Course, Exercise, Lesson, is_graded
 from ..extensions import db
 from ..terminals.services import CODE_ALPHABET
 from . import events
@@ -45,17 +46,47 @@ EXERCISE_LOADING = (defer(Exercise.data), joinedload(Exercise.lesson).options(*L
 def lesson_for_learner(lesson_id: int) -> Lesson | None:
     """A published, active lesson, or None."""
     lesson = db.session.get(Lesson, lesson_id, options=LESSON_LOADING)
-    if lesson is None or not lesson.active or lesson.course.published_at is None:
-        return None
-    return lesson
+    return lesson if _readable(lesson) else None
 
 
-def exercise_for_learner(exercise_id: int) -> Exercise | None:
-    """An exercise of a published, active lesson, or None."""
-    exercise = db.session.get(Exercise, exercise_id, options=EXERCISE_LOADING)
-    if exercise is None or lesson_for_learner(exercise.lesson_id) is None:
+def _readable(lesson: Lesson | None) -> bool:
+    return lesson is not None and lesson.active and lesson.course.published_at is not None
+
+
+def _own_progress(entity, lesson_id):
+    """``entity`` with the learner's progress row in its lesson (None before they start)."""
+    return (select(entity, LessonProgress)
+            .outerjoin(LessonProgress, and_(LessonProgress.lesson_id == lesson_id,
+                                            LessonProgress.user_id == bindparam("user_id"))))
+
+
+# Built once, like the loader options: a kiosk request's first query.
+_LESSON_READING = (_own_progress(Lesson, Lesson.id).options(*LESSON_LOADING)
+                   .where(Lesson.id == bindparam("lesson_id")))
+_EXERCISE_READING = (_own_progress(Exercise, Exercise.lesson_id).options(*EXERCISE_LOADING)
+                     .where(Exercise.id == bindparam("exercise_id")))
+
+
+def open_lesson(user: User, lesson_id: int
+                ) -> tuple[Lesson, dict[int, LessonProgress]] | None:
+    """A published, active lesson with what ``progress_for`` tells of the learner's progress,
+    the lesson and the learner's row in it read in one query; None when there is no such
+    lesson."""
+    row = db.session.execute(_LESSON_READING, {"lesson_id": lesson_id, "user_id": user.id}).first()
+    if row is None or not _readable(row[0]):
         return None
-    return exercise
+    return row[0], progress_for(user, row[0], own=row[1])
+
+
+def open_exercise(user: User, exercise_id: int
+                  ) -> tuple[Exercise, dict[int, LessonProgress]] | None:
+    """An exercise of a published, active lesson with the learner's progress (as
+    ``open_lesson``), in one query; None when there is no such exercise."""
+    row = db.session.execute(_EXERCISE_READING,
+                             {"exercise_id": exercise_id, "user_id": user.id}).first()
+    if row is None or not _readable(row[0].lesson):
+        return None
+    return row[0], progress_for(user, row[0].lesson, own=row[1])
 
 
 def published_courses() -> list[Course]:
@@ -84,9 +115,13 @@ def progress_by_lesson(user: User, course_ids: list[int] | None = None,
     if lesson_ids is not None:
         stmt = stmt.where(LessonProgress.lesson_id.in_(lesson_ids))
     rows = {p.lesson_id: p for p in db.session.scalars(stmt)}
+    _pin(rows)
+    return rows
+
+
+def _pin(rows: dict[int, LessonProgress]) -> None:
     pins.pin_only({row.lesson_id: row.lesson_version for row in rows.values()
                    if row.status is not Status.DONE})
-    return rows
 
 
 def course_totals(user: User) -> dict[int, tuple[int, int]]:
@@ -171,10 +206,18 @@ def certificates(user: User) -> list[Certificate]:
 
 # ---- reading ---------------------------------------------------------------------------------
 
-def progress_for(user: User, lesson: Lesson) -> dict[int, LessonProgress]:
+_UNREAD = object()
+
+
+def progress_for(user: User, lesson: Lesson, own: Any = _UNREAD) -> dict[int, LessonProgress]:
     """What a lesson page needs of the learner's progress: the lesson's own row, or, before
-    they start it, the course's rows (to tell whether it is still locked)."""
-    progress = progress_by_lesson(user, lesson_ids=[lesson.id])
+    they start it, the course's rows (to tell whether it is still locked). ``own``: the row,
+    or None, when the caller has read it."""
+    if own is _UNREAD:
+        progress = progress_by_lesson(user, lesson_ids=[lesson.id])
+    else:
+        progress = {lesson.id: own} if own is not None else {}
+        _pin(progress)
     if lesson.id in progress or not lesson.course.sequential or lesson.placement:
         return progress
     return progress_by_lesson(user, [lesson.course_id])
@@ -192,10 +235,11 @@ def ensure_open(user: User, lesson: Lesson,
     return progress
 
 
-def view_page(user: User, lesson: Lesson, page: int, lang: str,
-              terminal_id: int | None) -> LessonProgress:
-    """Record that the learner is looking at ``page`` (0-based) of ``lesson``."""
-    progress = ensure_open(user, lesson)
+def view_page(user: User, lesson: Lesson, page: int, lang: str, terminal_id: int | None,
+              progress: dict[int, LessonProgress] | None = None) -> LessonProgress:
+    """Record that the learner is looking at ``page`` (0-based) of ``lesson`` (``progress``:
+    as ``progress_for`` gives it, when the caller has read it)."""
+    progress = ensure_open(user, lesson, progress)
     content = lesson.content(lang)
     count = max(len(content.pages) if content else 1, 1)
     page = min(max(page, 0), count - 1)
@@ -229,38 +273,43 @@ def shuffle_seed(user: User, exercise: Exercise) -> int:
 
 @dataclass(frozen=True)
 class Tries:
-    """A learner's answers to one exercise in one round: how many, whether one was right, and
-    the latest (what the kiosk shows back)."""
+    """A learner's answers to one exercise in one round: how many, whether one was right, the
+    best score among them, and the latest (what the kiosk shows back)."""
 
     count: int = 0
     correct: bool = False
     last: Attempt | None = None
+    best: float = 0.0
 
     def after(self, attempt: Attempt) -> Tries:
-        return Tries(self.count + 1, self.correct or attempt.correct, attempt)
+        return Tries(self.count + 1, self.correct or attempt.correct, attempt,
+                     max(self.best, float(attempt.fraction or 0.0)))
 
 
-def tries(user: User, exercises: list[Exercise], round_: int,
+def tries(user: User, exercise_ids: Iterable[int], round_: int,
           up_to: int | None = None, with_last: bool = True) -> dict[int, Tries]:
     """``Tries`` by exercise id, in two small queries however many answers there are
     (``up_to``: only the answers with an id up to this one; ``with_last=False``: one query,
     without the latest answers)."""
-    if not exercises:
+    ids = set(exercise_ids)
+    if not ids:
         return {}
     conditions = [Attempt.user_id == user.id, Attempt.round == round_,
-                  Attempt.exercise_id.in_([e.id for e in exercises])]
+                  Attempt.exercise_id.in_(ids)]
     if up_to is not None:
         conditions.append(Attempt.id <= up_to)
     counts = db.session.execute(
         select(Attempt.exercise_id, func.count(Attempt.id), func.max(Attempt.id),
-               func.max(case((Attempt.correct.is_(True), 1), else_=0)))
+               func.max(case((Attempt.correct.is_(True), 1), else_=0)),
+               func.max(Attempt.fraction))
         .where(*conditions).group_by(Attempt.exercise_id)).all()
     if not counts or not with_last:
-        return {exercise_id: Tries(int(n), bool(right)) for exercise_id, n, _last, right in counts}
+        return {exercise_id: Tries(int(n), bool(right), None, float(best or 0.0))
+                for exercise_id, n, _last, right, best in counts}
     last = {a.id: a for a in db.session.scalars(
         select(Attempt).where(Attempt.id.in_([row[2] for row in counts])))}
-    return {exercise_id: Tries(int(n), bool(right), last.get(last_id))
-            for exercise_id, n, last_id, right in counts}
+    return {exercise_id: Tries(int(n), bool(right), last.get(last_id), float(best or 0.0))
+            for exercise_id, n, last_id, right, best in counts}
 
 
 def tries_left(lesson: Lesson, count: int) -> int | None:
@@ -289,22 +338,28 @@ def submit_answer(user: User, exercise: Exercise, response: Any, client_id: str,
     ``progress``: the learner's progress in the course, when the caller has read it."""
     if not client_id or len(client_id) > 64:
         raise LearnError("bad_answer")
-    earlier = db.session.scalar(
-        select(Attempt).where(Attempt.user_id == user.id, Attempt.client_id == client_id))
-    if earlier is not None:
-        return _replay(user, earlier)
     lesson = exercise.lesson
     progress = ensure_open(user, lesson, progress)
-    if exercise not in lesson.active_exercises():
+    kinds = lesson.exercise_kinds()  # of the version the learner reads
+    if exercise.id not in kinds:
         raise LearnError("missing")
+    kind = kinds[exercise.id]
     mine = progress.get(lesson.id)
     round_ = mine.round if mine else 1
-    previous = tries(user, [exercise], round_, with_last=False).get(exercise.id, Tries())
-    if previous.correct or (not exercise.graded and previous.count):
-        raise LearnError("done")
+    # One query for this exercise's tries and the best answer to every graded one (the score).
+    graded = [i for i, k in kinds.items() if is_graded(k)]
+    summary = tries(user, [exercise.id, *graded], round_, with_last=False)
+    previous = summary.get(exercise.id, Tries())
     left = tries_left(lesson, previous.count)
-    if left == 0:
-        raise LearnError("no_tries")
+    refusal = ("done" if previous.correct or (not is_graded(kind) and previous.count)
+               else "no_tries" if left == 0 else None)
+    if refusal is not None:
+        # Unless this is the same submission again, whose first arrival was counted: looked up
+        # only here, since a new answer's client id is unique (the insert below would fail).
+        earlier = _earlier(user, client_id)
+        if earlier is not None:
+            return _replay(user, earlier)
+        raise LearnError(refusal)
     question = exercise.question(lang)
     try:
         result = grading.grade(question, response, shuffle_seed=shuffle_seed(user, exercise))
@@ -314,58 +369,67 @@ def submit_answer(user: User, exercise: Exercise, response: Any, client_id: str,
         client_id=client_id, user_id=user.id, exercise_id=exercise.id, lesson_id=lesson.id,
         round=round_, try_number=previous.count + 1, response=response,
         fraction=result.fraction, correct=result.correct, graded=result.graded,
-        private=exercise.type == "essay", lang=lang, terminal_id=terminal_id,
+        private=kind == "essay", lang=lang, terminal_id=terminal_id,
     )
-    try:
-        with db.session.begin_nested():
-            db.session.add(attempt)
-            db.session.flush()
-    except IntegrityError:  # the same submission raced in from another request
-        earlier = db.session.scalar(
-            select(Attempt).where(Attempt.user_id == user.id, Attempt.client_id == client_id))
-        if earlier is None:
-            raise
-        return _replay(user, earlier)
     outcome_result: dict[str, Any] = {"score": result.fraction, "success": result.correct,
                                       "try": attempt.try_number}
     if not attempt.private:
         outcome_result["response"] = response
-    events.record(user, "answered", "exercise", exercise.id, course_id=lesson.course_id,
-                  lesson_id=lesson.id, result=outcome_result, lang=lang,
-                  terminal_id=terminal_id, client_id=client_id)
-    if mine is None:
-        mine = view_page(user, lesson, exercise.shown_data.get(lang, {}).get("page", 0), lang,
-                         terminal_id)
-    mine.updated_at = clock.now()
-    mine.score = lesson_score(user, lesson, mine.round)
-    db.session.flush()
+    score = _score(graded, {**summary, exercise.id: previous.after(attempt)})
+    # Everything is worked out above: the writes go together, so that SQLite's write lock is
+    # held briefly. A repeated submission fails at its unique client id and undoes them all.
+    try:
+        with db.session.begin_nested():
+            db.session.add(attempt)
+            events.record(user, "answered", "exercise", exercise.id, course_id=lesson.course_id,
+                          lesson_id=lesson.id, result=outcome_result, lang=lang,
+                          terminal_id=terminal_id, client_id=client_id)
+            if mine is None:
+                mine = view_page(user, lesson, exercise.shown_data.get(lang, {}).get("page", 0),
+                                 lang, terminal_id, progress)
+            mine.updated_at = clock.now()
+            mine.score = score
+            db.session.flush()
+    except IntegrityError:  # the same submission again, already counted
+        earlier = _earlier(user, client_id)
+        if earlier is None:
+            raise
+        return _replay(user, earlier)
     certificate = _complete_if_ready(user, lesson, mine, lang, terminal_id)
     left = None if left is None else left - 1
     return Outcome(attempt, result, left, previous.after(attempt),
                    lesson_done=mine.status is Status.DONE, certificate=certificate)
 
 
+def _earlier(user: User, client_id: str) -> Attempt | None:
+    return db.session.scalar(
+        select(Attempt).where(Attempt.user_id == user.id, Attempt.client_id == client_id))
+
+
+def _score(graded: list[int], summary: dict[int, Tries]) -> float:
+    """Mean over the lesson's graded exercises (ids) of the best answer in the round."""
+    if not graded:
+        return 1.0
+    return sum(summary.get(i, Tries()).best for i in graded) / len(graded)
+
+
 def _replay(user: User, attempt: Attempt) -> Outcome:
     exercise = attempt.exercise
     result = grading.grade(exercise.question(attempt.lang), attempt.response,
                            shuffle_seed=shuffle_seed(user, exercise))
-    so_far = tries(user, [exercise], attempt.round, up_to=attempt.id)[exercise.id]
+    so_far = tries(user, [exercise.id], attempt.round, up_to=attempt.id)[exercise.id]
     return Outcome(attempt, result, tries_left(exercise.lesson, so_far.count), so_far,
                    repeated=True)
 
 
 def lesson_score(user: User, lesson: Lesson, round_: int) -> float:
     """Mean over the lesson's graded exercises of the best answer in this round."""
-    graded = [e for e in lesson.active_exercises() if e.graded]
-    if not graded:
-        return 1.0
-    best = dict(db.session.execute(
-        select(Attempt.exercise_id, func.max(Attempt.fraction))
-        .where(Attempt.user_id == user.id, Attempt.lesson_id == lesson.id,
-               Attempt.round == round_)
-        .group_by(Attempt.exercise_id)
-    ).all())
-    return sum(float(best.get(e.id, 0.0) or 0.0) for e in graded) / len(graded)
+    graded = _graded(lesson)
+    return _score(graded, tries(user, graded, round_, with_last=False))
+
+
+def _graded(lesson: Lesson) -> list[int]:
+    return [i for i, kind in lesson.exercise_kinds().items() if is_graded(kind)]
 
 
 def retake(user: User, lesson: Lesson) -> LessonProgress:
@@ -391,11 +455,11 @@ def exhausted(user: User, lesson: Lesson, mine: LessonProgress | None) -> bool:
         return False
     if mine.score * 100 >= lesson.effective_pass_mark:
         return False  # passed already: whatever is left, nothing is lost
-    graded = [e for e in lesson.active_exercises() if e.graded]
+    graded = _graded(lesson)
     summary = tries(user, graded, mine.round, with_last=False)
     return not any(
-        not summary.get(e.id, Tries()).correct
-        and summary.get(e.id, Tries()).count < lesson.attempts for e in graded)
+        not summary.get(i, Tries()).correct
+        and summary.get(i, Tries()).count < lesson.attempts for i in graded)
 
 
 # ---- completing ------------------------------------------------------------------------------
@@ -406,7 +470,7 @@ def _complete_if_ready(user: User, lesson: Lesson, mine: LessonProgress, lang: s
         return None
     if len(set(mine.pages_seen or [])) < mine.page_count:
         return None
-    essays = [e.id for e in lesson.active_exercises() if e.type == "essay"]
+    essays = [i for i, kind in lesson.exercise_kinds().items() if kind == "essay"]
     if essays:
         written = set(db.session.scalars(select(Attempt.exercise_id).where(
             Attempt.user_id == user.id, Attempt.exercise_id.in_(essays))))

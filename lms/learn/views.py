@@ -91,11 +91,15 @@ def course(course_id: int):
 @bp.get("/lessons/<int:lesson_id>")
 @learner_required
 def lesson(lesson_id: int):
-    lesson = _lesson_or_404(lesson_id)
+    learner = current_user._get_current_object()
+    opened = learn.open_lesson(learner, lesson_id)
+    if opened is None:
+        abort(404)
+    lesson, in_course = opened
     lang = current_language()
     page = max(request.args.get("page", 1, type=int) or 1, 1) - 1
     try:
-        progress = learn.view_page(current_user, lesson, page, lang, _terminal_id())
+        progress = learn.view_page(learner, lesson, page, lang, _terminal_id(), in_course)
     except learn.LearnError as error:
         _refuse(error)
         return redirect(url_for("learn.course", course_id=lesson.course_id))
@@ -110,7 +114,7 @@ def _render_lesson(lesson: Lesson, progress, lang: str, draft: dict):
     keys = PLACEHOLDER.findall(html)
     by_key = {e.key: e for e in lesson.active_exercises()} if keys else {}
     on_page = [by_key[k] for k in keys if k in by_key]
-    tries = learn.tries(current_user, on_page, progress.round)
+    tries = learn.tries(current_user, [e.id for e in on_page], progress.round)
     views = {e.key: exercise_view.build(current_user, e, content.lang if content else lang,
                                         tries.get(e.id, learn.Tries()), draft.get(e.id))
              for e in on_page}
@@ -129,14 +133,14 @@ def _render_lesson(lesson: Lesson, progress, lang: str, draft: dict):
 @bp.post("/exercises/<int:exercise_id>")
 @learner_required
 def answer(exercise_id: int):
-    exercise = learn.exercise_for_learner(exercise_id)
-    if exercise is None:
-        abort(404)
-    lesson = exercise.lesson
     # The learner's progress pins the version they read, which decides the exercises.
-    in_course = learn.progress_for(current_user, lesson)
+    opened = learn.open_exercise(current_user._get_current_object(), exercise_id)
+    if opened is None:
+        abort(404)
+    exercise, in_course = opened
+    lesson = exercise.lesson
     progress = in_course.get(lesson.id)
-    if exercise not in lesson.active_exercises():
+    if exercise.id not in lesson.exercise_kinds():
         abort(404)
     lang = exercise._lang(request.form.get("lang") or current_language())
     kind = exercise.type

@@ -38,3 +38,21 @@ def test_a_lesson_row_made_again_with_the_same_id_is_not_served_the_old_pages(
 def test_a_lesson_never_published_has_no_version(app, db, sample_course):
     lesson = sample_course.lessons[0]
     assert versions.get(db.session, lesson.id, lesson.version + 1, lesson.created_at) is None
+
+
+def test_the_exercises_of_a_version_are_known_without_loading_them(app, db, sample_course):
+    """What a kiosk request needs to know of a lesson's exercises (which count, of what type)
+    comes from the version: their ids are read once per process, their rows not at all."""
+    from lms.content import pins
+
+    versions.clear()
+    lesson = sample_course.lessons[0]
+    expected = {e.id: e.type for e in lesson.active_exercises()}
+    db.session.expire(lesson, ["exercises"])
+    pins.pin(lesson.id, lesson.version)
+    with count_queries(db.session.get_bind()) as seen:
+        first = lesson.exercise_kinds()
+        again = lesson.exercise_kinds()
+    assert first == expected and again is first
+    assert len([s for s in seen if "FROM exercises" in s]) == 1  # the ids, once
+    assert "exercises" not in lesson.__dict__  # the rows were not loaded

@@ -9,10 +9,13 @@ from lms.content.models import Exercise, Lesson
 from tests.conftest import count_queries, csrf_from
 
 # Statements per request once the published lesson version is in the process's cache.
-# A page: kiosk session with learner and terminal, lesson with course, progress, the event,
-# the progress update; a lesson with tries left to lose also reads its exercises and the tries.
-READING_PAGE = 7
-ANSWER = 10  # a wrong answer: the same reads, the tries, the answer, event and progress
+# A page: kiosk session with learner and terminal, lesson with course and the learner's progress
+# in it, the event, the progress update; a lesson with tries left to lose also reads the tries
+# (its exercises are known from the version).
+READING_PAGE = 5
+# A wrong answer: kiosk session, exercise with lesson, course and progress, the tries and best
+# answers of the round, then the answer, its event and the progress (savepoints not counted).
+ANSWER = 6
 
 
 def _real(statements: list[str]) -> list[str]:

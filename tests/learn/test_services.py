@@ -37,6 +37,36 @@ def test_double_submission_counts_once(app, db, learner, sample_course):
     assert count == 1 and answered == 1
 
 
+def test_a_repeated_answer_is_replayed_even_when_a_new_one_would_be_refused(
+        app, db, learner, sample_course):
+    """The right answer (or the last try) sent again, say after a lost response, gets its
+    first outcome back, not "done" or "no tries"."""
+    with app.test_request_context():
+        mc = _exercise(db, sample_course, "mc")
+        right = learn.submit_answer(learner, mc, _option(mc, "А"), "right", "tg", None)
+        again = learn.submit_answer(learner, mc, _option(mc, "А"), "right", "tg", None)
+        assert again.repeated and again.attempt.id == right.attempt.id
+        assert again.result.correct and again.tries.count == 1
+
+        short = _exercise(db, sample_course, "short")  # two tries in this lesson
+        tries = [learn.submit_answer(learner, short, "об", f"s{i}", "tg", None) for i in range(2)]
+        assert tries[-1].tries_left == 0
+        last = learn.submit_answer(learner, short, "об", "s1", "tg", None)
+        assert last.repeated and last.attempt.id == tries[-1].attempt.id and last.tries_left == 0
+
+
+def test_the_lesson_score_is_the_mean_of_the_best_answers(app, db, learner, sample_course):
+    with app.test_request_context():
+        mc = _exercise(db, sample_course, "mc")
+        lesson = mc.lesson
+        learn.submit_answer(learner, mc, _option(mc, "Б"), "w", "tg", None)
+        learn.submit_answer(learner, mc, _option(mc, "А"), "r", "tg", None)
+        mine = learn.progress_for(learner, lesson)[lesson.id]
+        graded = [e for e in lesson.active_exercises() if e.graded]
+        assert len(graded) > 1  # the other graded exercises count as 0 until answered
+        assert mine.score == learn.lesson_score(learner, lesson, 1) == 1 / len(graded)
+
+
 def test_tries_are_limited_by_the_lesson(app, db, learner, sample_course):
     with app.test_request_context():
         mc = _exercise(db, sample_course, "mc")
@@ -59,15 +89,15 @@ def test_tries_sum_up_the_round_without_loading_every_answer(app, db, learner, s
         outcomes = [learn.submit_answer(learner, mc, wrong, f"c{i}", "tg", None)
                     for i in range(6)]
         assert [o.tries.count for o in outcomes] == [1, 2, 3, 4, 5, 6]
-        summary = learn.tries(learner, [mc], 1)[mc.id]
+        summary = learn.tries(learner, [mc.id], 1)[mc.id]
         assert summary.count == 6 and not summary.correct
         assert summary.last.id == outcomes[-1].attempt.id
         replay = learn.submit_answer(learner, mc, wrong, "c2", "tg", None)
         assert replay.repeated and replay.tries.count == 3
         assert replay.tries.last.id == outcomes[2].attempt.id
         right = learn.submit_answer(learner, mc, _option(mc, "А"), "c7", "tg", None)
-        assert right.tries.correct and learn.tries(learner, [mc], 1)[mc.id].correct
-        assert learn.tries(learner, [mc], 2) == {}
+        assert right.tries.correct and learn.tries(learner, [mc.id], 1)[mc.id].correct
+        assert learn.tries(learner, [mc.id], 2) == {}
 
 
 def test_no_answer_after_a_right_one(app, db, learner, sample_course):
