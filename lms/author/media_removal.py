@@ -2,8 +2,9 @@
 
 The library writes ``MediaFile`` rows directly (uploads are not part of a submission), so
 deleting one removes its row at once. It is refused while any lesson still uses the file,
-in its draft or as the kiosks show it (retired lessons included: they can come back), so no
-page ever loses a picture. The stored bytes go only when no course has a file with the same
+in its draft or as the kiosks show it (retired lessons included: they can come back), or in an
+older published version that a learner (still held) is part-way through, so no page ever
+loses a picture. The stored bytes go only when no course has a file with the same
 content any more, and only after the deletion is committed.
 """
 
@@ -11,15 +12,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import json
+
 from flask_babel import gettext as _
-from sqlalchemy import select
+from flask_babel import ngettext
+from sqlalchemy import and_, func, select
 
 from ..audit.services import record as audit
 from ..auth.models import User
 from ..content import media
 from ..content.lesson import lesson_file_name
-from ..content.models import Course, MediaFile
+from ..auth.models import User as Account
+from ..content.models import Course, Lesson, LessonSnapshot, MediaFile
 from ..extensions import db
+from ..learn.models import LessonProgress, Status
 from . import drafts, structure
 from .drafts import StudioError
 from .models import Revision
@@ -34,8 +40,17 @@ class Place:
     line: int
     published: bool = False  # found in the text the kiosks show, not in the draft
     retired: bool = False
+    version: int = 0  # an older published version that learners are still reading
+    readers: int = 0
 
     def __str__(self) -> str:
+        if self.readers:
+            return ngettext(
+                "lesson %(lesson)s as published before (version %(version)s), which "
+                "%(num)d learner is still reading",
+                "lesson %(lesson)s as published before (version %(version)s), which "
+                "%(num)d learners are still reading",
+                self.readers, lesson=self.lesson, version=self.version)
         if self.published:
             return _("lesson %(lesson)s as published (%(lang)s, line %(line)s)",
                      lesson=self.lesson, lang=self.lang, line=self.line)
@@ -73,6 +88,28 @@ def places_using(course: Course, name: str, revisions: dict[str, Revision]) -> l
     return found
 
 
+def versions_being_read(course: Course, sha: str) -> list[Place]:
+    """The older published versions that learners part-way through a lesson still read (they
+    keep the version they started, see ``content.pins``) and that show the file with content
+    ``sha``. Learners no longer held (released: their account is closed) are not counted."""
+    rows = db.session.execute(
+        select(Lesson.key, LessonSnapshot.version, LessonSnapshot.contents,
+               LessonSnapshot.exercises, func.count(LessonProgress.id))
+        .join(LessonProgress, and_(LessonProgress.lesson_id == LessonSnapshot.lesson_id,
+                                   LessonProgress.lesson_version == LessonSnapshot.version))
+        .join(Lesson, Lesson.id == LessonSnapshot.lesson_id)
+        .join(Account, Account.id == LessonProgress.user_id)
+        .where(Lesson.course_id == course.id, LessonSnapshot.version != Lesson.version,
+               LessonProgress.status != Status.DONE, Account.active.is_(True))
+        .group_by(Lesson.key, LessonSnapshot.version, LessonSnapshot.id)
+        .order_by(Lesson.key, LessonSnapshot.version)
+    ).all()
+    # A page or an exercise shows a file by its URL, which names its content.
+    return [Place(key, "", 0, version=version, readers=readers)
+            for key, version, contents, exercises, readers in rows
+            if sha in json.dumps(contents) or sha in json.dumps(exercises)]
+
+
 def delete_media(course: Course, item: MediaFile, author: User) -> str | None:
     """Delete one media file of the course, or refuse naming where it is still used.
 
@@ -81,6 +118,7 @@ def delete_media(course: Course, item: MediaFile, author: User) -> str | None:
     if item.course_id != course.id:
         raise StudioError(_("There is no file %(name)s in this course.", name=item.name))
     places = places_using(course, item.name, drafts.sync(course))
+    places += versions_being_read(course, item.sha256)
     if places:
         raise StudioError(_("%(name)s is still used in %(places)s: take it out of these "
                             "lessons first.", name=item.name,

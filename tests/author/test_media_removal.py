@@ -118,3 +118,34 @@ def test_a_file_of_another_course_is_not_found(client, auth, db, make_course, co
     response = client.post(f"/author/courses/{other.id}/media/{apple.id}/delete",
                            data={"csrf_token": csrf_from(page)})
     assert response.status_code == 404
+
+
+def test_an_older_version_a_learner_still_reads_counts(db, ctx, course, apple, lecturer,
+                                                       reviewer):
+    """A learner part-way through keeps the version they started: its picture stays until
+    they finish or leave."""
+    from lms.auth.models import User
+    from lms.content.models import Lesson
+    from lms.learn import services as learn
+
+    _use(db, course, lecturer)
+    publishing.publish(publishing.submit(course, lecturer), reviewer)
+    db.session.commit()
+    learner = db.session.scalar(select(User).where(User.learner_number == "1001"))
+    lesson = db.session.scalar(select(Lesson).where(Lesson.course_id == course.id,
+                                                    Lesson.key == "hello"))
+    learn.view_page(learner, lesson, 0, "tg", None)
+    db.session.commit()
+    drafts.save(course, "hello.tg.md", LESSON_TG, lecturer, "no picture")
+    publishing.publish(publishing.submit(course, lecturer), reviewer)
+    db.session.commit()
+    assert lesson.version == 2
+
+    with pytest.raises(StudioError) as refused:
+        media_removal.delete_media(course, apple, lecturer)
+    assert ("lesson hello as published before (version 1), which 1 learner is still reading"
+            in str(refused.value))
+
+    learner.active = False  # released: no longer reading
+    db.session.commit()
+    assert media_removal.delete_media(course, apple, lecturer) == apple.sha256
