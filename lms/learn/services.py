@@ -286,23 +286,30 @@ class Tries:
                      max(self.best, float(attempt.fraction or 0.0)))
 
 
+# Built once (every kiosk page with exercises and every answer runs it): a statement built
+# anew costs more than running it.
+_TRIES = (
+    select(Attempt.exercise_id, func.count(Attempt.id), func.max(Attempt.id),
+           func.max(case((Attempt.correct.is_(True), 1), else_=0)), func.max(Attempt.fraction))
+    .where(Attempt.user_id == bindparam("user_id"), Attempt.round == bindparam("round"),
+           Attempt.exercise_id.in_(bindparam("ids", expanding=True)))
+    .group_by(Attempt.exercise_id)
+)
+_TRIES_UP_TO = _TRIES.where(Attempt.id <= bindparam("up_to"))
+
+
 def tries(user: User, exercise_ids: Iterable[int], round_: int,
           up_to: int | None = None, with_last: bool = True) -> dict[int, Tries]:
     """``Tries`` by exercise id, in two small queries however many answers there are
     (``up_to``: only the answers with an id up to this one; ``with_last=False``: one query,
     without the latest answers)."""
-    ids = set(exercise_ids)
+    ids = sorted(set(exercise_ids))
     if not ids:
         return {}
-    conditions = [Attempt.user_id == user.id, Attempt.round == round_,
-                  Attempt.exercise_id.in_(ids)]
+    params = {"user_id": user.id, "round": round_, "ids": ids}
     if up_to is not None:
-        conditions.append(Attempt.id <= up_to)
-    counts = db.session.execute(
-        select(Attempt.exercise_id, func.count(Attempt.id), func.max(Attempt.id),
-               func.max(case((Attempt.correct.is_(True), 1), else_=0)),
-               func.max(Attempt.fraction))
-        .where(*conditions).group_by(Attempt.exercise_id)).all()
+        params["up_to"] = up_to
+    counts = db.session.execute(_TRIES if up_to is None else _TRIES_UP_TO, params).all()
     if not counts or not with_last:
         return {exercise_id: Tries(int(n), bool(right), None, float(best or 0.0))
                 for exercise_id, n, _last, right, best in counts}
