@@ -11,8 +11,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from sqlalchemy import and_, bindparam, case, func, select
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import defaultload, defer, joinedload
+from sqlalchemy.orm import defaultload, defer, joinedload, make_transient_to_detached
 
 from .. import clock
 from ..auth.models import User
@@ -372,40 +371,72 @@ def submit_answer(user: User, exercise: Exercise, response: Any, client_id: str,
         result = grading.grade(question, response, shuffle_seed=shuffle_seed(user, exercise))
     except grading.ResponseError as exc:
         raise LearnError("bad_answer", str(exc)) from exc
-    attempt = Attempt(
+    answer = dict(
         client_id=client_id, user_id=user.id, exercise_id=exercise.id, lesson_id=lesson.id,
         round=round_, try_number=previous.count + 1, response=response,
         fraction=result.fraction, correct=result.correct, graded=result.graded,
         private=kind == "essay", lang=lang, terminal_id=terminal_id,
     )
     outcome_result: dict[str, Any] = {"score": result.fraction, "success": result.correct,
-                                      "try": attempt.try_number}
-    if not attempt.private:
+                                      "try": answer["try_number"]}
+    if kind != "essay":
         outcome_result["response"] = response
-    score = _score(graded, {**summary, exercise.id: previous.after(attempt)})
-    # Everything is worked out above: the writes go together, so that SQLite's write lock is
-    # held briefly. A repeated submission fails at its unique client id and undoes them all.
-    try:
-        with db.session.begin_nested():
-            db.session.add(attempt)
-            events.record(user, "answered", "exercise", exercise.id, course_id=lesson.course_id,
-                          lesson_id=lesson.id, result=outcome_result, lang=lang,
-                          terminal_id=terminal_id, client_id=client_id)
-            if mine is None:
-                mine = view_page(user, lesson, exercise.shown_data.get(lang, {}).get("page", 0),
-                                 lang, terminal_id, progress)
-            mine.updated_at = clock.now()
-            mine.score = score
-            db.session.flush()
-    except IntegrityError:  # the same submission again, already counted
+    tried = Tries(previous.count + 1, previous.correct or result.correct, None,
+                  max(previous.best, float(result.fraction or 0.0)))
+    score = _score(graded, {**summary, exercise.id: tried})
+    # Everything is worked out above, so the writes follow each other closely (SQLite's write
+    # lock is held from the first to the commit). A repeated submission stops at the first.
+    attempt = _insert_once(answer)
+    if attempt is None:  # the same submission again, already counted
         earlier = _earlier(user, client_id)
-        if earlier is None:
-            raise
+        if earlier is None:  # pragma: no cover - the conflicting row is committed by then
+            raise LearnError("bad_answer")
         return _replay(user, earlier)
+    events.record(user, "answered", "exercise", exercise.id, course_id=lesson.course_id,
+                  lesson_id=lesson.id, result=outcome_result, lang=lang,
+                  terminal_id=terminal_id, client_id=client_id)
+    if mine is None:
+        mine = view_page(user, lesson, exercise.shown_data.get(lang, {}).get("page", 0), lang,
+                         terminal_id, progress)
+    mine.updated_at = clock.now()
+    mine.score = score
+    db.session.flush()
     certificate = _complete_if_ready(user, lesson, mine, lang, terminal_id)
     left = None if left is None else left - 1
     return Outcome(attempt, result, left, previous.after(attempt),
                    lesson_done=mine.status is Status.DONE, certificate=certificate)
+
+
+_INSERT_ONCE: dict[str, Any] = {}
+
+
+def _insert_once(values: dict[str, Any]) -> Attempt | None:
+    """Insert one answer unless the learner's client id is already there (``ON CONFLICT DO
+    NOTHING``, on SQLite as on PostgreSQL): the new ``Attempt``, or None for a repeat.
+
+    One plain statement, built once: a savepoint around an ORM insert costs two more, and the
+    ORM's own upsert compiles its statement on every call."""
+    dialect = db.session.get_bind().dialect.name
+    stmt = _INSERT_ONCE.get(dialect)
+    if stmt is None:
+        if dialect == "postgresql":
+            from sqlalchemy.dialects.postgresql import insert
+        else:
+            from sqlalchemy.dialects.sqlite import insert
+        table = Attempt.__table__
+        stmt = _INSERT_ONCE[dialect] = (
+            insert(table).on_conflict_do_nothing(index_elements=[table.c.user_id,
+                                                                 table.c.client_id])
+            .returning(table.c.id))
+    values = {**values, "at": clock.now()}
+    new_id = db.session.execute(stmt, values).scalar()
+    if new_id is None:
+        return None
+    # The row as the session would have it after a flush, without another statement.
+    attempt = Attempt(id=new_id, **values)
+    make_transient_to_detached(attempt)
+    db.session.add(attempt)
+    return attempt
 
 
 def _earlier(user: User, client_id: str) -> Attempt | None:
