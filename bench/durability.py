@@ -19,6 +19,7 @@ event; no row exists that no kiosk sent; SQLite passes ``PRAGMA integrity_check`
 from __future__ import annotations
 
 import argparse
+import http.client
 import json
 import secrets
 import sqlite3
@@ -65,7 +66,7 @@ class KioskThread(threading.Thread):
             status, _headers, body = common.request(
                 self.port, "POST", self.path, common.answer_form(self.kiosk, client_id),
                 cookie=self.kiosk.cookie, accept="application/json", timeout=10)
-        except OSError:
+        except (OSError, http.client.HTTPException):  # killed mid-response: send it again
             return False
         if status != 200:
             return False
