@@ -36,6 +36,8 @@ def main(argv: list[str] | None = None) -> None:
                         help="default: a new SQLite file seeded small")
     parser.add_argument("--requests", type=int, default=200, help="per batch")
     parser.add_argument("--profile", choices=("page", "answer"), default=None)
+    parser.add_argument("--learner", type=int, default=None,
+                        help="which seeded learner (201-400; default: one at random)")
     args = parser.parse_args(argv)
 
     tmp = Path(tempfile.mkdtemp(prefix="umed-requests-"))
@@ -51,7 +53,7 @@ def main(argv: list[str] | None = None) -> None:
                       "KIOSK_ANY_BROWSER": True})
     client = app.test_client()
     page = client.get("/").get_data(as_text=True)
-    number = common.FIRST_NUMBER + 200 + random.randrange(200)
+    number = common.FIRST_NUMBER - 1 + (args.learner or 201 + random.randrange(200))
     signed_in = client.post("/", data={
         "learner_number": str(number), "pin": common.PIN, "key": "ok",
         "csrf_token": common.CSRF_RE.search(page).group(1)})
