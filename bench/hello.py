@@ -18,9 +18,9 @@ import threading
 import time
 
 from flask import Flask, render_template
+from flask_sqlalchemy import SQLAlchemy
 from jinja2 import DictLoader
 from markupsafe import Markup
-from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import String
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 

@@ -10,9 +10,8 @@ content any more, and only after the deletion is committed.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import json
+from dataclasses import dataclass
 
 from flask_babel import gettext as _
 from flask_babel import ngettext
@@ -20,9 +19,9 @@ from sqlalchemy import and_, func, select
 
 from ..audit.services import record as audit
 from ..auth.models import User
+from ..auth.models import User as Account
 from ..content import media
 from ..content.lesson import lesson_file_name
-from ..auth.models import User as Account
 from ..content.models import Course, Lesson, LessonSnapshot, MediaFile
 from ..extensions import db
 from ..learn.models import LessonProgress, Status

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import math
 import secrets
-from dataclasses import dataclass, field
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import and_, bindparam, case, func, select
