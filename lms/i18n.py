@@ -6,9 +6,10 @@ from __future__ import annotations
 import subprocess
 import sys
 from pathlib import Path
+from urllib.parse import urlencode
 
 import click
-from flask import Flask, current_app, g, has_request_context, request, session
+from flask import Flask, current_app, g, has_request_context, request, session, url_for
 from flask.cli import AppGroup
 from flask_babel import get_locale
 from flask_login import current_user
@@ -63,13 +64,26 @@ def current_language() -> str:
     return str(get_locale() or DEFAULT_LOCALE)
 
 
+def language_url(code: str) -> str:
+    """This page in language ``code``: the same address and query (a lesson stays on its
+    page), with ``?lang=`` set. Query keys that url_for would take as its own options
+    (``_scheme``, ``_external``, ...) are dropped, so a crafted link cannot turn the switch into
+    another site's address. A route's own ``lang`` (the studio's file language) is kept."""
+    args = {key: value for key, value in request.args.items()
+            if key != "lang" and not key.startswith("_")}
+    args.update(request.view_args or {})
+    url = url_for(request.endpoint or "auth.signin", **args)
+    return f"{url}{'&' if '?' in url else '?'}{urlencode({'lang': code})}"
+
+
 def init_app(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale)
     app.cli.add_command(i18n_cli)
 
     @app.context_processor
     def _languages():
-        return {"LANGUAGE_NAMES": LANGUAGE_NAMES, "current_language": current_language}
+        return {"LANGUAGE_NAMES": LANGUAGE_NAMES, "current_language": current_language,
+                "language_url": language_url}
 
 
 i18n_cli = AppGroup("i18n", help="Extract, update and compile the translation catalogs.")

@@ -96,6 +96,25 @@ def test_language_switch_on_keypad_page(client):
     assert 'href="/?lang=ru"' in page and 'href="/?lang=en"' in page
 
 
+def test_language_switch_keeps_the_page_of_the_lesson(auth, client, db, world,
+                                                     terminal_cookie, sample_course):
+    """Switching language on page 2 of a lesson shows page 2 in the other language (it used to
+    go back to page 1, and "Continue" with it)."""
+    from lms.content.models import Lesson
+
+    lesson = db.session.scalar(select(Lesson).where(Lesson.key == "one"))
+    auth.learner("1001", terminal_cookie=terminal_cookie("F1", "Switch kiosk"))
+    page = client.get(f"/learn/lessons/{lesson.id}?page=2").text
+    assert f'href="/learn/lessons/{lesson.id}?page=2&amp;lang=ru"' in page
+    assert "Страница 2 из" in client.get(f"/learn/lessons/{lesson.id}?page=2&lang=ru").text
+
+
+def test_language_switch_ignores_url_options_in_the_query(client):
+    page = client.get("/?_scheme=javascript&_external=1&_anchor=x&next=/learn/").text
+    assert 'href="/?next=/learn/&amp;lang=ru"' in page
+    assert "javascript:" not in page
+
+
 def test_choice_remembered_on_user_and_terminal(auth, client, db, world, terminal_cookie):
     auth.learner("1001", terminal_cookie=terminal_cookie("F1", "Lang kiosk"))
     client.get("/learn/?lang=ru")

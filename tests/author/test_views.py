@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 
 import pytest
 from sqlalchemy import select
@@ -263,3 +264,16 @@ def test_course_page_queries_do_not_grow_with_lessons(client, auth, db, course, 
         db.session.commit()
     after = queries()
     assert after == before
+
+
+def test_language_switch_keeps_the_file_language(client, auth, course):
+    """The editor's address names the lesson file's language; the switch changes only the
+    language of the screens."""
+    sign_in(auth, "lecturer")
+    page = client.get(f"/author/courses/{course.id}/lessons/hello/ru").text
+    switch = page[page.index('class="lang-switch"'):]
+    switch = switch[:switch.index("</nav>")]
+    links = re.findall(r'<a href="([^"]+)"', switch)
+    assert len(links) == 2  # the two other languages of the screens
+    assert all(link.startswith(f"/author/courses/{course.id}/lessons/hello/ru?lang=")
+               for link in links), links
