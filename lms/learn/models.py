@@ -60,7 +60,10 @@ class Attempt(db.Model):
     __tablename__ = "attempts"
     __table_args__ = (
         UniqueConstraint("user_id", "client_id"),
-        Index("ix_attempts_user_exercise", "user_id", "exercise_id"),
+        # Covers learn.tries (count, right or not, best score, latest per exercise and round):
+        # read from the index alone, however many tries a learner has made.
+        Index("ix_attempts_user_exercise_tries", "user_id", "exercise_id", "round", "correct",
+              "fraction", "id"),
         Index("ix_attempts_exercise", "exercise_id"),
     )
 
