@@ -7,7 +7,7 @@ from __future__ import annotations
 import math
 import secrets
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from sqlalchemy import and_, bindparam, case, func, select
@@ -280,9 +280,10 @@ class Tries:
     last: Attempt | None = None
     best: float = 0.0
 
-    def after(self, attempt: Attempt) -> Tries:
-        return Tries(self.count + 1, self.correct or attempt.correct, attempt,
-                     max(self.best, float(attempt.fraction or 0.0)))
+    def after(self, correct: bool, fraction: float | None) -> Tries:
+        """These tries and one more answer (its row, ``last``, is set once it is saved)."""
+        return Tries(self.count + 1, self.correct or correct, None,
+                     max(self.best, float(fraction or 0.0)))
 
 
 # Built once (every kiosk page with exercises and every answer runs it): a statement built
@@ -353,7 +354,7 @@ def submit_answer(user: User, exercise: Exercise, response: Any, client_id: str,
     mine = progress.get(lesson.id)
     round_ = mine.round if mine else 1
     # One query for this exercise's tries and the best answer to every graded one (the score).
-    graded = [i for i, k in kinds.items() if is_graded(k)]
+    graded = _graded(kinds)
     summary = tries(user, [exercise.id, *graded], round_, with_last=False)
     previous = summary.get(exercise.id, Tries())
     left = tries_left(lesson, previous.count)
@@ -381,8 +382,7 @@ def submit_answer(user: User, exercise: Exercise, response: Any, client_id: str,
                                       "try": answer["try_number"]}
     if kind != "essay":
         outcome_result["response"] = response
-    tried = Tries(previous.count + 1, previous.correct or result.correct, None,
-                  max(previous.best, float(result.fraction or 0.0)))
+    tried = previous.after(result.correct, result.fraction)
     score = _score(graded, {**summary, exercise.id: tried})
     # Everything is worked out above, so the writes follow each other closely (SQLite's write
     # lock is held from the first to the commit). A repeated submission stops at the first.
@@ -403,7 +403,7 @@ def submit_answer(user: User, exercise: Exercise, response: Any, client_id: str,
     db.session.flush()
     certificate = _complete_if_ready(user, lesson, mine, lang, terminal_id)
     left = None if left is None else left - 1
-    return Outcome(attempt, result, left, previous.after(attempt),
+    return Outcome(attempt, result, left, replace(tried, last=attempt),
                    lesson_done=mine.status is Status.DONE, certificate=certificate)
 
 
@@ -462,12 +462,13 @@ def _replay(user: User, attempt: Attempt) -> Outcome:
 
 def lesson_score(user: User, lesson: Lesson, round_: int) -> float:
     """Mean over the lesson's graded exercises of the best answer in this round."""
-    graded = _graded(lesson)
+    graded = _graded(lesson.exercise_kinds())
     return _score(graded, tries(user, graded, round_, with_last=False))
 
 
-def _graded(lesson: Lesson) -> list[int]:
-    return [i for i, kind in lesson.exercise_kinds().items() if is_graded(kind)]
+def _graded(kinds: dict[int, str]) -> list[int]:
+    """The ids of the graded ones among ``Lesson.exercise_kinds``."""
+    return [i for i, kind in kinds.items() if is_graded(kind)]
 
 
 def retake(user: User, lesson: Lesson) -> LessonProgress:
@@ -493,7 +494,7 @@ def exhausted(user: User, lesson: Lesson, mine: LessonProgress | None) -> bool:
         return False
     if mine.score * 100 >= lesson.effective_pass_mark:
         return False  # passed already: whatever is left, nothing is lost
-    graded = _graded(lesson)
+    graded = _graded(lesson.exercise_kinds())
     summary = tries(user, graded, mine.round, with_last=False)
     return not any(
         not summary.get(i, Tries()).correct
