@@ -19,6 +19,7 @@ from sqlalchemy.orm import selectinload
 from .. import clock
 from ..auth.models import User
 from ..content.check import check_lesson_text
+from ..content.decodability import taught_for
 from ..content.lesson import LANGS, lesson_file_name
 from ..content.markdown import normalize_newlines
 from ..content.models import Course, Lesson, LessonContent
@@ -105,8 +106,11 @@ def media_urls(course: Course) -> dict[str, str]:
     return {m.name: m.url for m in course.media}
 
 
-def check_text(course: Course, path: str, text: str, urls: dict[str, str] | None = None):
-    """Check one file on its own; returns (the built lesson or None, problems)."""
+def check_text(course: Course, path: str, text: str, urls: dict[str, str] | None = None,
+               revisions: dict[str, Revision] | None = None):
+    """Check one file on its own; returns (the built lesson or None, problems). With the
+    course's ``revisions``, a literacy course's lesson also gets the decodability check
+    against the draft course.yml."""
     parsed = lesson_file_name(path)
     if parsed is None:
         problems = Problems()
@@ -117,13 +121,16 @@ def check_text(course: Course, path: str, text: str, urls: dict[str, str] | None
                            _("bad YAML: %(error)s", error=exc.message))
         return None, problems
     urls = media_urls(course) if urls is None else urls
+    meta = (revisions or {}).get(COURSE_YML)
+    taught = taught_for(meta.text, parsed[0], parsed[1]) if meta is not None else None
     return check_lesson_text(text, key=parsed[0], lang=parsed[1],
-                             path=file_label(course, path), media=set(urls), resolve=urls.get)
+                             path=file_label(course, path), media=set(urls), resolve=urls.get,
+                             taught=taught)
 
 
 def _revision(course: Course, path: str, text: str, number: int, author: User | None,
-              note: str, urls: dict[str, str]) -> Revision:
-    version, problems = check_text(course, path, text, urls)
+              note: str, urls: dict[str, str], revisions: dict[str, Revision]) -> Revision:
+    version, problems = check_text(course, path, text, urls, revisions)
     revision = Revision(course_id=course.id, path=path, number=number, text=text,
                         note=note[:200], author_id=author.id if author else None,
                         errors=len(problems.errors), warnings=len(problems.warnings))
@@ -150,7 +157,7 @@ def sync(course: Course) -> dict[str, Revision]:
             continue
         urls = media_urls(course) if urls is None else urls
         added[path] = _revision(course, path, text, mine.number + 1 if mine else 1, None,
-                                _("as published"), urls)
+                                _("as published"), urls, revisions)
         added[path].published_at = now
     for path, revision in added.items():
         parsed = lesson_file_name(path)
@@ -180,7 +187,7 @@ def save(course: Course, path: str, text: str, author: User, note: str = "",
     if mine is not None and mine.text == text:
         return None
     revision = _revision(course, path, text, mine.number + 1 if mine else 1, author, note,
-                         media_urls(course))
+                         media_urls(course), revisions)
     parsed = lesson_file_name(path)
     if parsed is not None:
         other = revisions.get(lesson_path(parsed[0], other_lang(parsed[1])))

@@ -99,7 +99,8 @@ def edit_lesson(course_id: int, key: str, lang: str):
     other = revisions.get(drafts.lesson_path(key, drafts.other_lang(lang)))
     if request.method == "GET":
         form.text.data = revision.text if revision else (other.text if other else "")
-    _version, problems = drafts.check_text(course, path, form.text.data or "")
+    _version, problems = drafts.check_text(course, path, form.text.data or "",
+                                            revisions=revisions)
     listed = set(structure.listed_lessons(structure.draft_meta(course, revisions)))
     return render_and_commit(
         "author/editor.html", course=course, key=key, lang=lang, path=path, form=form,

@@ -69,7 +69,7 @@ def mismatch(course: Course, version: Any, revisions: dict[str, Revision]) -> li
 
 
 def build(course: Course, path: str, text: str, revisions: dict[str, Revision]) -> Preview:
-    version, problems = drafts.check_text(course, path, text)
+    version, problems = drafts.check_text(course, path, text, revisions=revisions)
     parsed = lesson_file_name(path)
     lang = parsed[1] if parsed else LANGS[0]
     if not isinstance(version, LessonVersion):

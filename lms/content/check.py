@@ -7,6 +7,7 @@ from pathlib import Path
 
 from flask_babel import gettext as _
 
+from .decodability import Taught, check_version
 from .lesson import LessonVersion, build_lesson
 from .loader import CourseSource, load_tree
 from .markdown import Resolver
@@ -49,10 +50,14 @@ def check_path(path: Path, label: str | None = None) -> Report:
 
 def check_lesson_text(text: str, *, key: str = "lesson", lang: str = "tg",
                       path: str = "lesson.tg.md", media: set[str] | None = None,
-                      resolve: Resolver | None = None) -> tuple[LessonVersion, Problems]:
+                      resolve: Resolver | None = None,
+                      taught: Taught | None = None) -> tuple[LessonVersion, Problems]:
     """Check one lesson text on its own (the studio's editor, tests): media references are
-    checked against ``media`` when given."""
+    checked against ``media`` when given; ``taught``: what a literacy course has taught by
+    this lesson (see ``decodability.taught_for``), for the decodability check."""
     problems = Problems()
     version = build_lesson(text, key=key, lang=lang, path=path, resolve=resolve,
                            media=media, problems=problems)
+    if taught is not None and not version.placement:
+        check_version(version, taught, problems)
     return version, problems

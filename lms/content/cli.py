@@ -51,6 +51,10 @@ def check_command(path: Path) -> None:
     report = check_path(path)
     for line in report.lines():
         click.echo(line)
+    for course in report.courses:
+        if course.decodability is not None:
+            for line in course.decodability.lines():
+                click.echo(line)
     click.echo(report.summary())
     sys.exit(0 if report.ok else 1)
 

@@ -71,10 +71,15 @@ def exercise_html(question: Question, resolve: Resolver | None = None) -> dict[s
     }
 
 
-def exercise_entry(question: Question, page: int, resolve: Resolver | None) -> dict[str, Any]:
-    """What ``Exercise.data[lang]`` holds."""
-    return {"question": question.to_dict(), "page": page,
-            "html": exercise_html(question, resolve)}
+def exercise_entry(question: Question, page: int, resolve: Resolver | None,
+                   reading: bool = False) -> dict[str, Any]:
+    """What ``Exercise.data[lang]`` holds (``reading``: a prompt the learner reads, with no
+    sound, from a ```quiz read``` block)."""
+    entry = {"question": question.to_dict(), "page": page,
+             "html": exercise_html(question, resolve)}
+    if reading:
+        entry["reading"] = True
+    return entry
 
 
 def exercise_refs(question: Question) -> list[Ref]:

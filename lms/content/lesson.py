@@ -33,6 +33,7 @@ LANGS = ("tg", "ru")
 FRONT_MATTER_KEYS = ("id", "title", "minutes", "attempts", "pass_mark", "placement")
 REQUIRED_KEYS = ("id", "title", "minutes")
 RANGES = {"minutes": (1, 600), "attempts": (0, 100), "pass_mark": (0, 100)}
+QUIZ_OPTIONS = ("read",)
 RECORD_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 # Course slugs, module and lesson ids: lowercase latin letters, digits and dashes.
 ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
@@ -55,6 +56,8 @@ class LessonVersion:
     questions: list[Question] = field(default_factory=list)
     exercises: list[dict[str, Any]] = field(default_factory=list)  # Exercise.data[lang]
     refs: list[Ref] = field(default_factory=list)
+    # Exercises of ```quiz read``` blocks: their prompts are read by the learner, not heard.
+    reading: set[str] = field(default_factory=set)
 
     @property
     def sha256(self) -> str:
@@ -133,6 +136,11 @@ def _quiz(version: LessonVersion, token: Token, lines: list[str], problems: Prob
             problems.error(version.path, row + 1,
                            _("a page break (---) cannot be inside a quiz block"))
     questions = parse_quiz(token.content, start + 2, version.path, problems)
+    options = token.info.split()[1:]
+    for option in options:
+        if option not in QUIZ_OPTIONS:
+            problems.warn(version.path, start + 1, _("unknown quiz option %(name)s (use "
+                                                     "“quiz read”)", name=option))
     kept = []
     for question in questions:
         if question.id in seen:
@@ -142,6 +150,8 @@ def _quiz(version: LessonVersion, token: Token, lines: list[str], problems: Prob
             continue
         seen[question.id] = question.line
         kept.append(question)
+        if "read" in options:
+            version.reading.add(question.id)
     token.meta["exercises"] = [q.id for q in kept]
     return kept
 
@@ -221,7 +231,8 @@ def build_lesson(text: str, *, key: str, lang: str, path: str, resolve: Resolver
         if is_quiz(token):
             for question in _quiz(version, token, lines, problems, seen):
                 version.questions.append(question)
-                version.exercises.append(exercise_entry(question, len(pages) - 1, resolve))
+                version.exercises.append(exercise_entry(
+                    question, len(pages) - 1, resolve, reading=question.id in version.reading))
     for index, page in enumerate(pages):
         if not page:
             problems.error(path, breaks[index],

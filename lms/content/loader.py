@@ -14,6 +14,8 @@ from typing import Any
 
 from flask_babel import gettext as _
 
+from . import course_settings, decodability
+from .course_settings import KioskSettings, Literacy, Placement
 from .exercises import LANGUAGE_NAMES, compare_versions
 from .lesson import LANGS, LessonVersion, build_lesson, is_valid_id, lesson_file_name
 from .media import MediaError, identify, sha256, url_for_media
@@ -25,7 +27,7 @@ from .yamlio import load as load_yaml
 
 COURSE_YML = "course.yml"
 COURSE_KEYS = ("slug", "title", "description", "category", "icon", "level", "pass_mark",
-               "sequential", "modules")
+               "sequential", "modules", "literacy", "placement", "kiosk")
 REQUIRED_COURSE_KEYS = ("slug", "title", "category", "modules")
 MODULE_KEYS = ("id", "title", "lessons")
 DEFAULTS: dict[str, Any] = {"icon": "book", "level": 1, "pass_mark": 60, "sequential": True}
@@ -96,6 +98,10 @@ class CourseSource:
     lessons: list[LessonSource] = field(default_factory=list)
     media: dict[str, MediaSource] = field(default_factory=dict)
     languages: list[str] = field(default_factory=list)
+    literacy: Literacy | None = None
+    placement: Placement | None = None
+    kiosk: KioskSettings = field(default_factory=KioskSettings)
+    decodability: decodability.Report | None = None
 
     @property
     def exercise_count(self) -> int:
@@ -336,6 +342,7 @@ def _load(folder: Path, label: str, data: bytes | None, entries: list[_Entry],
     listed = _modules(course, meta, where, problems)
     load_media(course, problems)
     _lessons(course, listed, entries, problems)
+    _optional_settings(course, meta, listed, where, problems)
     titles_required = tuple(course.languages)
     if "title" in meta:
         course.titles = _lang_dict(meta["title"], where, meta.line_of("title"), problems,
@@ -350,6 +357,34 @@ def _load(folder: Path, label: str, data: bytes | None, entries: list[_Entry],
                                                      id=module.key,
                                                      lang=str(LANGUAGE_NAMES[lang])))
     return course
+
+
+def _optional_settings(course: CourseSource, meta: LineDict, listed: dict[str, Any],
+                       where: str, problems: Problems) -> None:
+    """literacy:, placement: and kiosk: (see ``course_settings``), checked against the lessons
+    just read; a literacy course's lessons then get the decodability check."""
+    if "literacy" in meta:
+        course.literacy = course_settings.read_literacy(meta["literacy"], meta.line_of("literacy"),
+                                                        listed, where, problems)
+    if "placement" in meta:
+        course.placement = course_settings.read_placement(
+            meta["placement"], meta.line_of("placement"), listed,
+            {m.key for m in course.modules}, where, problems)
+    literate = course.category is Category.LITERACY
+    course.kiosk = (course_settings.read_kiosk(meta["kiosk"], meta.line_of("kiosk"), literate,
+                                               where, problems)
+                    if "kiosk" in meta else KioskSettings.from_dict({}, literate))
+    by_key = {lesson.key: lesson for lesson in course.lessons}
+    if course.placement is not None and course.placement.lesson in by_key:
+        lesson = by_key[course.placement.lesson]
+        course_settings.check_placement(course.placement, {q.id for q in lesson.first.questions
+                                                           if q.id}, where, problems)
+    if course.literacy is not None:
+        lang = course.literacy.language
+        order = [(key, by_key[key].versions[lang]) for module in course.modules
+                 for key in module.lessons if key in by_key and lang in by_key[key].versions]
+        course.decodability = decodability.check_lessons(course.slug, course.literacy, order,
+                                                         problems)
 
 
 def _lessons(course: CourseSource, listed: dict[str, tuple[str, int]], entries: list[_Entry],

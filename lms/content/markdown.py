@@ -39,7 +39,7 @@ from mdit_py_plugins.front_matter import front_matter_plugin
 
 from .media import is_audio_name
 
-BOXES = ("note", "tip", "warning")
+BOXES = ("note", "tip", "warning", "say", "read")
 Resolver = Callable[[str], "str | None"]  # "media/x.png" -> "/media/<sha>.png" or None
 
 KEY_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-]{0,63}$")
