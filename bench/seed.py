@@ -37,6 +37,7 @@ from sqlalchemy import JSON, Table, func, insert, select, text  # noqa: E402
 
 from lms import clock, create_app  # noqa: E402
 from lms.collation import sort_key  # noqa: E402
+from lms.content import reading  # noqa: E402
 from lms.extensions import db  # noqa: E402
 from lms.learn.models import Status  # noqa: E402
 
@@ -102,7 +103,7 @@ def course_shapes():
         for lesson in course.lessons:
             if not lesson.active:
                 continue
-            content = lesson.content("tg")
+            content = reading.read(lesson).content("tg")
             exercises = [(e.id, e.graded, e.type == "essay") for e in lesson.exercises if e.active]
             lessons.append({"id": lesson.id, "pages": max(len(content.pages) if content else 1, 1),
                             "exercises": exercises, "attempts": lesson.attempts or 3,

@@ -89,7 +89,7 @@ def places_using(course: Course, name: str, revisions: dict[str, Revision]) -> l
 
 def versions_being_read(course: Course, sha: str) -> list[Place]:
     """The older published versions that learners part-way through a lesson still read (they
-    keep the version they started, see ``content.pins``) and that show the file with content
+    keep the version they started, see ``content.reading``) and that show the file with content
     ``sha``. Learners no longer held (released: their account is closed) are not counted."""
     rows = db.session.execute(
         select(Lesson.key, LessonSnapshot.version, LessonSnapshot.contents,

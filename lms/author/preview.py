@@ -3,7 +3,6 @@ with the kiosk's own lesson and exercise markup."""
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from types import SimpleNamespace
 from typing import Any
@@ -13,17 +12,17 @@ from ..content.exercises import compare_versions, stored_renderer
 from ..content.gift import Question
 from ..content.lesson import LANGS, LessonVersion, lesson_file_name
 from ..content.models import Course
+from ..content.pages import Page, split_page
 from ..content.problems import Problem, Problems
 from . import drafts
 from .models import Revision
 
-PLACEHOLDER = re.compile(r'<div class="exercise" data-exercise="([A-Za-z0-9_-]+)"></div>')
 SHUFFLE_SEED = 1  # any fixed seed: answers are shuffled as on a kiosk, the same every time
 
 
 @dataclass
 class PreviewPage:
-    parts: list[str]  # text, exercise key, text, exercise key, …
+    shown: Page
     views: dict[str, dict[str, Any]]
 
 
@@ -78,9 +77,9 @@ def build(course: Course, path: str, text: str, revisions: dict[str, Revision]) 
                enumerate(zip(version.questions, version.exercises, strict=True))}
     pages = []
     for html in version.pages:
-        parts = PLACEHOLDER.split(html)
-        views = {key: _exercise_state(*entries[key], lang) for key in parts[1::2]
+        shown = split_page(html)
+        views = {key: _exercise_state(*entries[key], lang) for key in shown.exercise_keys
                  if key in entries}
-        pages.append(PreviewPage(parts, views))
+        pages.append(PreviewPage(shown, views))
     return Preview(lang, version.title, pages, problems.sorted(),
                    mismatch(course, version, revisions))

@@ -8,9 +8,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from ..auth.models import Facility
+from ..codes import normalize_code
 from ..extensions import db
 from ..learn.models import Certificate
-from ..terminals.services import normalize_code
 
 LANGUAGES = ("tg", "ru")
 

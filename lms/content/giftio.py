@@ -20,7 +20,7 @@ from dataclasses import replace
 
 from flask_babel import gettext as _
 
-from . import gift
+from . import gift, reading
 from .exercises import compare_versions, gift_message
 from .gift import Question
 from .importer import update_lesson
@@ -126,11 +126,12 @@ def export_gift(course: Course, lesson_key: str | None = None, lang: str | None 
         blocks = []
         for lesson in lessons:
             # Copies: a published question is shared by every request of the process.
-            questions = [replace(e.question(lang), category=None) for e in lesson.exercises
+            read = reading.read(lesson)
+            questions = [replace(read.question(e, lang), category=None) for e in lesson.exercises
                          if e.active and lang in e.data]
             if not questions:
                 continue
-            content = lesson.content(lang)
+            content = read.content(lang)
             title = " ".join((content.title if content else lesson.key).split())
             text = gift.dump(questions, default_format="moodle").strip()
             blocks.append(f"// {lesson.key}: {title}\n\n{text}\n")

@@ -38,6 +38,7 @@ from mdit_py_plugins.container import container_plugin
 from mdit_py_plugins.front_matter import front_matter_plugin
 
 from .media import is_audio_name
+from .pages import slot
 
 BOXES = ("note", "tip", "warning", "say", "read")
 Resolver = Callable[[str], "str | None"]  # "media/x.png" -> "/media/<sha>.png" or None
@@ -165,8 +166,7 @@ def _link_close(self, tokens: Sequence[Token], idx: int, options, env: dict) -> 
 def _fence(self, tokens: Sequence[Token], idx: int, options, env: dict) -> str:
     token = tokens[idx]
     if is_quiz(token):
-        return "".join(f'<div class="exercise" data-exercise="{escape(key)}"></div>\n'
-                       for key in token.meta.get("exercises", ()))
+        return "".join(slot(key) for key in token.meta.get("exercises", ()))
     return f"<pre><code>{escape(token.content)}</code></pre>\n"
 
 

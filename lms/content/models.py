@@ -7,7 +7,7 @@ comes back to life if it reappears, so learners' progress that points at row ids
 
 ``LessonContent`` and ``Exercise`` hold the newest published version of a lesson. Every
 publication that changes a lesson also keeps a ``LessonSnapshot`` (``Lesson.version``): a learner
-in the middle of a lesson is pinned to the version they started (see ``pins``), so a new
+in the middle of a lesson reads the version they started (see ``reading``), so a new
 publication never changes the pages or the questions under them.
 """
 
@@ -19,7 +19,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import JSON, Enum, ForeignKey, Index, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, object_session, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .. import clock
 from ..extensions import db
@@ -143,37 +143,6 @@ class Lesson(db.Model):
     def effective_pass_mark(self) -> int:
         return self.pass_mark if self.pass_mark is not None else self.course.pass_mark
 
-    def content(self, lang: str | None) -> LessonContent | PinnedContent | None:
-        """The content in ``lang``, else the first there is (the kiosk shows a notice); the
-        pinned version's when this session reads the lesson at an older version."""
-        from .pins import shown_version
-
-        shown = shown_version(self)
-        by_lang: dict[str, Any] = (dict(shown.contents) if shown is not None
-                                   else {c.lang: c for c in self.contents})
-        return by_lang.get(lang or "") or by_lang.get("tg") or next(iter(by_lang.values()), None)
-
-    def exercise_kinds(self) -> dict[int, str]:
-        """The exercises that count, as id -> type: those of ``active_exercises``, without
-        loading their rows when the lesson is read at a published version."""
-        from .pins import shown_version
-
-        shown = shown_version(self)
-        session = object_session(self)
-        if shown is None or session is None:
-            return {e.id: e.type for e in self.exercises if e.active}
-        return shown.kinds(session)
-
-    def active_exercises(self) -> list[Exercise]:
-        """The exercises that count: active ones, of the pinned version when there is one."""
-        from .pins import shown_version
-
-        shown = shown_version(self)
-        if shown is None:
-            return [e for e in self.exercises if e.active]
-        # The version's exercises, even one a newer version has since retired.
-        return [e for e in self.exercises if e.key in shown.exercises]
-
     @property
     def active(self) -> bool:
         return self.retired_at is None
@@ -238,38 +207,6 @@ class Exercise(db.Model):
     @property
     def active(self) -> bool:
         return self.retired_at is None
-
-    @property
-    def shown_data(self) -> dict[str, Any]:
-        """``data`` as the version this session reads the lesson at (pinned or newest)."""
-        from .pins import shown_version
-
-        shown = shown_version(self.lesson)
-        entry = shown.exercises.get(self.key) if shown is not None else None
-        return entry["data"] if entry else self.data
-
-    def _lang(self, lang: str | None) -> str:
-        data = self.shown_data
-        if lang in data:
-            return lang  # type: ignore[return-value]
-        return "tg" if "tg" in data else next(iter(data))
-
-    def question(self, lang: str | None = None):
-        """The question (a ``gift.Question``) in ``lang`` or the lesson's other language."""
-        from .gift import Question
-        from .pins import shown_version
-
-        lang = self._lang(lang)
-        shown = shown_version(self.lesson)
-        if shown is not None and self.key in shown.exercises:
-            return shown.question(self.key, lang)
-        return Question.from_dict(self.shown_data[lang]["question"])
-
-    def renderer(self, lang: str | None = None):
-        """A ``render(text, fmt)`` for ``grading.public_view`` that uses the stored HTML."""
-        from .exercises import stored_renderer
-
-        return stored_renderer(self.shown_data[self._lang(lang)])
 
 
 @dataclass(frozen=True)

@@ -21,11 +21,12 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 
+from .gift import Question
+from .models import Exercise, LessonSnapshot, PinnedContent
+from .pages import Page, split_page
+
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
-
-    from .gift import Question
-    from .models import PinnedContent
 
 CAPACITY = 2048  # versions kept per process (a bundled course has tens of lessons)
 
@@ -42,13 +43,12 @@ class PublishedVersion:
     exercises: Mapping[str, Mapping[str, Any]]  # key -> {"type", "data"}
     _questions: dict[tuple[str, str], Question] = field(default_factory=dict, repr=False)
     _kinds: dict[int, str] = field(default_factory=dict, repr=False)
+    _pages: dict[tuple[str, int], Page] = field(default_factory=dict, repr=False)
 
     def kinds(self, session: Session) -> dict[int, str]:
         """The version's exercises as id -> type; the ids are read once (an exercise row is
         never deleted, so its id stays). Callers must not change the dict."""
         if not self._kinds and self.exercises:
-            from .models import Exercise
-
             ids = dict(session.execute(select(Exercise.key, Exercise.id).where(
                 Exercise.lesson_id == self.lesson_id)).all())
             self._kinds.update({ids[key]: entry["type"] for key, entry in self.exercises.items()
@@ -59,10 +59,15 @@ class PublishedVersion:
         """The exercise's question in ``lang``, parsed once (callers must not change it)."""
         found = self._questions.get((key, lang))
         if found is None:
-            from .gift import Question
-
             found = Question.from_dict(self.exercises[key]["data"][lang]["question"])
             self._questions[(key, lang)] = found
+        return found
+
+    def page(self, lang: str, number: int) -> Page:
+        """Page ``number`` of language ``lang`` split into text and exercise slots, split once."""
+        found = self._pages.get((lang, number))
+        if found is None:
+            found = self._pages[(lang, number)] = split_page(self.contents[lang].pages[number])
         return found
 
 
@@ -79,8 +84,6 @@ def get(session: Session, lesson_id: int, version: int,
         if found is not None:
             _cache.move_to_end(key)
             return found
-    from .models import LessonSnapshot, PinnedContent
-
     row = session.execute(
         select(LessonSnapshot.contents, LessonSnapshot.exercises).where(
             LessonSnapshot.lesson_id == lesson_id, LessonSnapshot.version == version)

@@ -11,13 +11,16 @@ from flask_babel import gettext as _
 from ..auth.models import User
 from ..content import grading
 from ..content.models import Exercise
-from . import services as learn
+from ..content.reading import LessonReading
+from .answers import Outcome
+from .tries import Tries, shuffle_seed, tries_left
 
 
-def _feedback_html(exercise: Exercise, lang: str, result: grading.Result | None) -> dict[str, Any]:
+def _feedback_html(exercise: Exercise, read: LessonReading, lang: str,
+                   result: grading.Result | None) -> dict[str, Any]:
     if result is None:
         return {}
-    render = exercise.renderer(lang)
+    render = read.renderer(exercise, lang)
     return {
         "graded": result.graded,
         "correct": result.correct,
@@ -27,25 +30,26 @@ def _feedback_html(exercise: Exercise, lang: str, result: grading.Result | None)
     }
 
 
-def build(user: User, exercise: Exercise, lang: str, tries: learn.Tries,
+def build(user: User, exercise: Exercise, read: LessonReading, lang: str, tries: Tries,
           draft: str | None = None) -> dict[str, Any]:
-    """Everything the exercise template needs; correct answers only once no try is left."""
-    question = exercise.question(lang)
-    view = grading.public_view(question, render=exercise.renderer(lang),
-                               shuffle_seed=learn.shuffle_seed(user, exercise))
+    """Everything the exercise template needs (``read``: the lesson as the learner reads it);
+    correct answers only once no try is left."""
+    question = read.question(exercise, lang)
+    view = grading.public_view(question, render=read.renderer(exercise, lang),
+                               shuffle_seed=shuffle_seed(user, exercise))
     last = tries.last
     result = None
     if last is not None:
         result = grading.grade(question, last.response,
-                               shuffle_seed=learn.shuffle_seed(user, exercise))
-    left = learn.tries_left(exercise.lesson, tries.count)
+                               shuffle_seed=shuffle_seed(user, exercise))
+    left = tries_left(exercise.lesson, tries.count)
     finished = last is not None and (last.correct or not last.graded or left == 0)
     return {
         "exercise": exercise,
         "view": view,
         "lang": lang,
         "last": last,
-        "result": _feedback_html(exercise, lang, result),
+        "result": _feedback_html(exercise, read, lang, result),
         "tries_left": left,
         "finished": finished,
         "correct_answer": result.correct_answer if (result and left == 0 and not last.correct
@@ -56,9 +60,10 @@ def build(user: User, exercise: Exercise, lang: str, tries: learn.Tries,
     }
 
 
-def outcome_json(user: User, exercise: Exercise, lang: str, outcome: learn.Outcome) -> dict:
+def outcome_json(user: User, exercise: Exercise, read: LessonReading, lang: str,
+                 outcome: Outcome) -> dict:
     """The JSON answer to a JavaScript submission: feedback HTML and the updated exercise."""
-    state = build(user, exercise, lang, outcome.tries)
+    state = build(user, exercise, read, lang, outcome.tries)
     html = render_template("learn/_exercise.html", s=state, keyboard=None, number_keys="",
                            new_client_id=lambda: uuid.uuid4().hex)
     return {

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import uuid
 
 from flask import abort, flash, g, redirect, render_template, request, url_for
@@ -10,14 +9,15 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..auth.access import learner_required
+from ..content import reading
 from ..content.models import Course, Exercise, Lesson
+from ..content.reading import LessonReading
 from ..extensions import db
 from ..i18n import current_language
-from . import bp, exercise_view, responses
-from . import services as learn
+from . import answers, bp, exercise_view, responses, tries, viewing
+from . import certificates as earned
+from . import visibility as learn
 from .models import Status
-
-PLACEHOLDER = re.compile(r'<div class="exercise" data-exercise="([A-Za-z0-9_-]+)"></div>')
 
 
 def _terminal_id() -> int | None:
@@ -57,8 +57,13 @@ def home():
         "learn/home.html", lang=lang, target=learn.continue_target(current_user),
         plan=plan, others=[c for c in courses if c.id not in planned],
         totals=learn.course_totals(current_user),
-        certificates=learn.certificates(current_user),
+        certificates=earned.of(current_user), title_of=lambda lesson: _title(lesson, lang),
     )
+
+
+def _title(lesson: Lesson, lang: str) -> str:
+    content = reading.read(lesson).content(lang)
+    return content.title if content else lesson.key
 
 
 @bp.get("/continue")
@@ -83,6 +88,8 @@ def course(course_id: int):
     return render_template(
         "learn/course.html", course=course, modules=modules, progress=progress,
         status=lambda lesson: learn.lesson_status(lesson, progress),
+        content_of=lambda lesson: learn.reading_of(lesson, progress.get(lesson.id)).content(
+            current_language()),
         totals=learn.course_totals(current_user).get(course.id, (0, 0)),
         next_lesson=learn.next_lesson(course, progress), lang=current_language(),
     )
@@ -99,32 +106,31 @@ def lesson(lesson_id: int):
     lang = current_language()
     page = max(request.args.get("page", 1, type=int) or 1, 1) - 1
     try:
-        progress = learn.view_page(learner, lesson, page, lang, _terminal_id(), in_course)
+        progress = viewing.view_page(learner, lesson, page, lang, _terminal_id(), in_course)
     except learn.LearnError as error:
         _refuse(error)
         return redirect(url_for("learn.course", course_id=lesson.course_id))
     db.session.commit()
-    return _render_lesson(lesson, progress, lang, {})
+    return _render_lesson(lesson, progress, learn.reading_of(lesson, progress), lang, {})
 
 
-def _render_lesson(lesson: Lesson, progress, lang: str, draft: dict):
-    content = lesson.content(lang)
+def _render_lesson(lesson: Lesson, progress, read: LessonReading, lang: str, draft: dict):
+    content = read.content(lang)
     page = progress.current_page
-    html = content.pages[page] if content and content.pages else ""
-    keys = PLACEHOLDER.findall(html)
-    by_key = {e.key: e for e in lesson.active_exercises()} if keys else {}
+    shown = read.page(lang, page)
+    keys = shown.exercise_keys
+    by_key = {e.key: e for e in read.exercises()} if keys else {}
     on_page = [by_key[k] for k in keys if k in by_key]
-    tries = learn.tries(current_user, [e.id for e in on_page], progress.round)
-    views = {e.key: exercise_view.build(current_user, e, content.lang if content else lang,
-                                        tries.get(e.id, learn.Tries()), draft.get(e.id))
+    so_far = tries.tries(current_user, [e.id for e in on_page], progress.round)
+    views = {e.key: exercise_view.build(current_user, e, read, content.lang if content else lang,
+                                        so_far.get(e.id, tries.Tries()), draft.get(e.id))
              for e in on_page}
-    parts = PLACEHOLDER.split(html)  # text, key, text, key, ...
     return render_template(
         "learn/lesson.html", lesson=lesson, course=lesson.course, content=content,
-        progress=progress, page=page, page_count=progress.page_count, parts=parts,
+        progress=progress, page=page, page_count=progress.page_count, shown=shown,
         views=views, other_language=content is not None and content.lang != lang,
         done=progress.status is Status.DONE,
-        exhausted=learn.exhausted(current_user, lesson, progress),
+        exhausted=tries.exhausted(current_user, lesson, progress),
         keyboard=responses.keyboard_rows(content.lang if content else lang),
         number_keys=responses.NUMBER_KEYS, new_client_id=lambda: uuid.uuid4().hex,
     )
@@ -133,29 +139,30 @@ def _render_lesson(lesson: Lesson, progress, lang: str, draft: dict):
 @bp.post("/exercises/<int:exercise_id>")
 @learner_required
 def answer(exercise_id: int):
-    # The learner's progress pins the version they read, which decides the exercises.
     opened = learn.open_exercise(current_user._get_current_object(), exercise_id)
     if opened is None:
         abort(404)
     exercise, in_course = opened
     lesson = exercise.lesson
     progress = in_course.get(lesson.id)
-    if exercise.id not in lesson.exercise_kinds():
+    # The version the learner reads decides the exercises.
+    read = learn.reading_of(lesson, progress)
+    if exercise.id not in read.exercise_kinds():
         abort(404)
-    lang = exercise._lang(request.form.get("lang") or current_language())
+    lang = read.language_of(exercise, request.form.get("lang") or current_language())
     kind = exercise.type
     key = request.form.get("key")
     if key is not None and key != "check":  # a key of the on-screen keyboard, without JS
         text = responses.press(request.form.get("text", ""), key, numeric=kind == "numerical")
         if progress is None:
             abort(404)
-        return _render_lesson(lesson, progress, lang, {exercise.id: text})
+        return _render_lesson(lesson, progress, read, lang, {exercise.id: text})
     response = responses.parse(kind, request.form)
     wants_json = request.accept_mimetypes.best == "application/json"
     try:
         if response is None:
             raise learn.LearnError("bad_answer")
-        outcome = learn.submit_answer(current_user, exercise, response,
+        outcome = answers.submit_answer(current_user, exercise, response,
                                       request.form.get("client_id", ""), lang, _terminal_id(),
                                       in_course)
     except learn.LearnError as error:
@@ -163,17 +170,17 @@ def answer(exercise_id: int):
         refused = _refuse(error)
         if refused is not None:
             return refused
-        return redirect(_back_to(exercise, lang))
+        return redirect(_back_to(exercise, read, lang))
     db.session.commit()
     if wants_json:
-        return exercise_view.outcome_json(current_user, exercise, lang, outcome)
+        return exercise_view.outcome_json(current_user, exercise, read, lang, outcome)
     if outcome.certificate is not None:
         flash(_("You finished the course! Your certificate is ready."), "success")
-    return redirect(_back_to(exercise, lang))
+    return redirect(_back_to(exercise, read, lang))
 
 
-def _back_to(exercise: Exercise, lang: str) -> str:
-    page = exercise.shown_data.get(lang, {}).get("page", 0)
+def _back_to(exercise: Exercise, read: LessonReading, lang: str) -> str:
+    page = read.page_of(exercise, lang)
     return url_for("learn.lesson", lesson_id=exercise.lesson_id, page=page + 1,
                    _anchor=f"ex-{exercise.id}")
 
@@ -183,7 +190,7 @@ def _back_to(exercise: Exercise, lang: str) -> str:
 def retake(lesson_id: int):
     lesson = _lesson_or_404(lesson_id)
     try:
-        learn.retake(current_user, lesson)
+        viewing.retake(current_user, lesson)
     except learn.LearnError as error:
         _refuse(error)
         return redirect(url_for("learn.lesson", lesson_id=lesson.id))
@@ -195,4 +202,4 @@ def retake(lesson_id: int):
 @learner_required
 def certificates():
     return render_template("learn/certificates.html",
-                           certificates=learn.certificates(current_user), lang=current_language())
+                           certificates=earned.of(current_user), lang=current_language())

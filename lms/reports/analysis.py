@@ -15,6 +15,7 @@ from sqlalchemy import Text, and_, case, cast, func, select
 from sqlalchemy.orm import selectinload
 
 from ..auth.models import User
+from ..content import reading
 from ..content.models import Course, Exercise, Lesson
 from ..extensions import db
 from ..learn.models import Attempt, LessonProgress, Status
@@ -69,7 +70,7 @@ def analyse(viewer: User, course: Course, filters: Filters, lang: str) -> Analys
         .order_by(Lesson.position)))
     funnel = {}
     for lesson in lessons:
-        content = lesson.content(lang)
+        content = reading.read(lesson).content(lang)
         funnel[lesson.id] = LessonFunnel(lesson, content.title if content else lesson.key)
     stmt = scoped(
         select(LessonProgress.lesson_id, func.count(LessonProgress.id),

@@ -7,9 +7,9 @@ from typing import Any
 
 from flask_babel import gettext as _
 
-from ..content import grading
+from ..content import grading, reading
 from ..content.models import Exercise
-from ..learn.services import shuffle_seed
+from ..learn.tries import shuffle_seed
 
 
 def describe(exercise: Exercise, response: Any, user_id: int, lang: str | None = None) -> str:
@@ -17,7 +17,7 @@ def describe(exercise: Exercise, response: Any, user_id: int, lang: str | None =
     if exercise.type == "essay":
         return ""
     try:
-        question = exercise.question(lang)
+        question = reading.read(exercise.lesson).question(exercise, lang)
         answers = question.answers
         kind = exercise.type
         if kind == "multichoice":
@@ -38,6 +38,6 @@ def describe(exercise: Exercise, response: Any, user_id: int, lang: str | None =
 
 def question_text(exercise: Exercise, lang: str | None = None) -> str:
     """The question's words (its Markdown source), for tables."""
-    question = exercise.question(lang)
+    question = reading.read(exercise.lesson).question(exercise, lang)
     text = f"{question.text} ___ {question.tail}" if question.missing_word else question.text
     return text.strip() or exercise.key

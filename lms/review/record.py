@@ -13,6 +13,7 @@ from sqlalchemy.orm import selectinload
 
 from .. import clock
 from ..auth.models import User
+from ..content import reading
 from ..content.models import Course, Exercise, Lesson
 from ..extensions import db
 from ..learn.events import time_on_task
@@ -128,7 +129,7 @@ def build(learner: User, lang: str) -> Record:
             mine = progress.get(lesson.id)
             if not lesson.active and mine is None:
                 continue
-            content = lesson.content(lang)
+            content = reading.read(lesson).content(lang)
             row = LessonRow(lesson, content.title if content else lesson.key, mine,
                             seconds.get(lesson.id, 0.0))
             for exercise in lesson.exercises:

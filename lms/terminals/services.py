@@ -13,11 +13,11 @@ from sqlalchemy.orm import joinedload
 
 from .. import clock
 from ..auth.models import Facility, User
+from ..codes import new_code, normalize_code, shown
 from ..extensions import db
 from .models import EnrollmentCode, KioskSession, Terminal
 
 TOUCH_EVERY = timedelta(seconds=10)
-CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L
 
 
 class TerminalError(ValueError):
@@ -32,15 +32,11 @@ def _digest(value: str) -> str:
     return hashlib.sha256(value.encode()).hexdigest()
 
 
-def normalize_code(code: str) -> str:
-    return "".join(ch for ch in code.upper() if ch in CODE_ALPHABET)
-
-
 def create_enrollment_code(
     facility: Facility, name: str, created_by: User, minutes: int
 ) -> tuple[EnrollmentCode, str]:
     """A fresh one-time code (shown once, stored hashed), valid for ``minutes``."""
-    raw = "".join(secrets.choice(CODE_ALPHABET) for _ in range(8))
+    raw = new_code()
     code = EnrollmentCode(
         facility=facility,
         code_hash=_digest(raw),
@@ -50,7 +46,7 @@ def create_enrollment_code(
     )
     db.session.add(code)
     db.session.flush()
-    return code, f"{raw[:4]}-{raw[4:]}"
+    return code, shown(raw)
 
 
 def enroll(raw_code: str) -> tuple[Terminal, str]:

@@ -126,7 +126,7 @@ def test_an_older_version_a_learner_still_reads_counts(db, ctx, course, apple, l
     they finish or leave."""
     from lms.auth.models import User
     from lms.content.models import Lesson
-    from lms.learn import services as learn
+    from lms.learn import viewing
 
     _use(db, course, lecturer)
     publishing.publish(publishing.submit(course, lecturer), reviewer)
@@ -134,7 +134,7 @@ def test_an_older_version_a_learner_still_reads_counts(db, ctx, course, apple, l
     learner = db.session.scalar(select(User).where(User.learner_number == "1001"))
     lesson = db.session.scalar(select(Lesson).where(Lesson.course_id == course.id,
                                                     Lesson.key == "hello"))
-    learn.view_page(learner, lesson, 0, "tg", None)
+    viewing.view_page(learner, lesson, 0, "tg", None)
     db.session.commit()
     drafts.save(course, "hello.tg.md", LESSON_TG, lecturer, "no picture")
     publishing.publish(publishing.submit(course, lecturer), reviewer)

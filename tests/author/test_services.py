@@ -9,8 +9,9 @@ from lms.audit.models import AuditEntry
 from lms.author import drafts, overview, publishing, structure
 from lms.author.drafts import StudioError
 from lms.author.models import CourseStaff, Revision, SubmissionStatus
+from lms.content import reading
 from lms.content.models import Course, Lesson
-from lms.learn import services as learn
+from lms.learn import visibility
 
 from .conftest import LESSON_RU, LESSON_TG
 
@@ -27,7 +28,7 @@ def test_new_course_is_owned_and_not_on_kiosks(db, ctx, lecturer, make_course):
     assert db.session.scalar(select(CourseStaff.role).where(
         CourseStaff.course_id == course.id)) == "owner"
     assert course.published_at is None
-    assert course not in learn.published_courses()
+    assert course not in visibility.published_courses()
     revisions = drafts.latest(course)
     assert set(revisions) == {"course.yml", "hello.tg.md", "hello.ru.md"}
     meta = structure.read(revisions["course.yml"].text)
@@ -117,10 +118,10 @@ def test_submit_publish_reaches_kiosks_and_audit(db, ctx, lecturer, admin, make_
     course = make_course(lecturer)
     submission = _publish(db, course, lecturer, admin)
     assert submission.status is SubmissionStatus.PUBLISHED
-    assert course in learn.published_courses()
+    assert course in visibility.published_courses()
     lesson = db.session.scalar(select(Lesson).where(Lesson.course_id == course.id))
     assert lesson.key == "hello" and lesson.version == 1
-    assert "Матни дарс." in lesson.content("tg").pages[0]
+    assert "Матни дарс." in reading.read(lesson).content("tg").pages[0]
     assert [e.key for e in lesson.exercises] == ["pick"]
     assert course.source == drafts.latest(course)["course.yml"].text
     assert all(r.published_at for r in drafts.latest(course).values())
@@ -210,7 +211,7 @@ def test_publishing_an_imported_course_keeps_ids(db, ctx, sample_course, lecture
     _publish(db, sample_course, lecturer, admin)
     db.session.refresh(lesson)
     assert {e.key: e.id for e in lesson.exercises} == exercise_ids
-    assert lesson.version == 2 and "Саҳифаи 2." in lesson.content("tg").pages[1]
+    assert lesson.version == 2 and "Саҳифаи 2." in reading.read(lesson).content("tg").pages[1]
     assert db.session.get(Course, sample_course.id).published_at is not None
 
 

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
+from lms.content import reading
 from lms.content.check import check_path
 from lms.content.cli import content_cli, gift_cli
 from lms.content.gift import parse
@@ -57,7 +58,7 @@ def test_gift_import_appends_a_quiz_block(app, db, stored, tmp_path):
         keys = [(e.key, e.type, sorted(e.data)) for e in lesson.exercises]
         assert keys == [("q1", "multichoice", ["ru", "tg"]), ("q2", "truefalse", ["ru", "tg"]),
                         ("new1", "multichoice", ["tg"]), ("new2", "numerical", ["tg"])]
-        page = lesson.content("tg").pages[-1]
+        page = reading.read(lesson).content("tg").pages[-1]
         assert page.endswith('<div class="exercise" data-exercise="new2"></div>\n')
 
 

@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from lms.auth.models import User
 from lms.author.models import CourseStaff
-from lms.learn import services as learn
+from lms.learn import answers, viewing
 from lms.reports import analysis
 from lms.reports.filters import Filters
 from tests.review.conftest import TEXTS, learner_by_number, option, work_through
@@ -23,10 +23,10 @@ def answered(app, db, world, sample_course):
             work_through(learner_by_number(db, number), one)
         for number in ("1003", "1004"):
             weak = learner_by_number(db, number)
-            learn.view_page(weak, one, 0, "tg", None)
+            viewing.view_page(weak, one, 0, "tg", None)
             for n, text in enumerate(("Б", "Д")):
-                learn.submit_answer(weak, mc, option(mc, text), f"mc-{weak.id}-{n}", "tg", None)
-            learn.submit_answer(weak, next(e for e in one.exercises if e.key == "essay"),
+                answers.submit_answer(weak, mc, option(mc, text), f"mc-{weak.id}-{n}", "tg", None)
+            answers.submit_answer(weak, next(e for e in one.exercises if e.key == "essay"),
                                 TEXTS["essay"], f"essay-{weak.id}", "tg", None)
         db.session.commit()
     return mc

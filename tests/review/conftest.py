@@ -6,9 +6,10 @@ import pytest
 from sqlalchemy import select
 
 from lms.auth.models import User
-from lms.content import grading
+from lms.content import grading, reading
 from lms.content.models import Exercise, Lesson
-from lms.learn import services as learn
+from lms.learn import answers, viewing
+from lms.learn import tries as learn_tries
 
 RIGHT = {"mc": "А", "gap": "нон", "b1": "Б"}
 WRONG = {"mc": "Б", "b1": "В", "gap": "об", "tf": "false", "num": "7", "short": "об"}
@@ -30,8 +31,8 @@ def right_answer(learner: User, exercise: Exercise):
     if exercise.key == "multi":
         return [option(exercise, "А"), option(exercise, "О")]
     if exercise.key == "match":
-        view = grading.public_view(exercise.question("tg"),
-                                   shuffle_seed=learn.shuffle_seed(learner, exercise))
+        view = grading.public_view(reading.read(exercise.lesson).question(exercise, "tg"),
+                                   shuffle_seed=learn_tries.shuffle_seed(learner, exercise))
         rights = {r["html"]: r["id"] for r in view["right"]}
         return {str(left["id"]): str(rights[left["html"].lower()]) for left in view["left"]}
     return TEXTS[exercise.key]
@@ -41,15 +42,15 @@ def work_through(learner: User, lesson: Lesson, *, wrong_first: tuple[str, ...] 
                  terminal_id: int | None = None) -> None:
     """View every page of ``lesson`` and answer every exercise (right, or once wrong first)."""
     for page in range(3):
-        learn.view_page(learner, lesson, page, "tg", terminal_id)
+        viewing.view_page(learner, lesson, page, "tg", terminal_id)
     for exercise in lesson.exercises:
         if exercise.key in wrong_first:
             wrong = WRONG[exercise.key]
             if exercise.key in RIGHT:  # a choice: its number
                 wrong = option(exercise, wrong)
-            learn.submit_answer(learner, exercise, wrong, f"w-{learner.id}-{exercise.id}", "tg",
+            answers.submit_answer(learner, exercise, wrong, f"w-{learner.id}-{exercise.id}", "tg",
                                 terminal_id)
-        learn.submit_answer(learner, exercise, right_answer(learner, exercise),
+        answers.submit_answer(learner, exercise, right_answer(learner, exercise),
                             f"r-{learner.id}-{exercise.id}", "tg", terminal_id)
 
 
