@@ -56,8 +56,7 @@ def main(argv: list[str] | None = None) -> None:
                       "SECRET_KEY": secrets.token_urlsafe(32), "RATELIMIT_ENABLED": False})
     with app.app_context():
         from lms.auth.models import Role, User
-        from lms.learn.models import Event
-        from lms.reports.models import ActivityDay
+        from lms.learn.models import ActivityDay, Event
 
         n_learners = db.session.scalar(select(func.count(User.id)).where(
             User.role == Role.LEARNER))

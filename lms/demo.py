@@ -127,7 +127,7 @@ def load_courses(folder: Path, progress=None) -> list[Course]:
 
 def share_with_lecturer(lecturer: User) -> None:
     """The demo lecturer owns the bundled courses, so the studio has something to edit."""
-    from .author.models import CourseStaff
+    from .staff.models import CourseStaff
 
     owned = set(db.session.scalars(
         select(CourseStaff.course_id).where(CourseStaff.user_id == lecturer.id)))

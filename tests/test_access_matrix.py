@@ -79,7 +79,7 @@ def test_every_route_has_an_entry(app):
 @pytest.fixture
 def objects(app, db, world, sample_course, terminal_cookie):
     """One of everything a URL can name, in facility 1."""
-    from lms.author.models import CourseStaff
+    from lms.staff.models import CourseStaff
 
     learner = db.session.scalar(select(User).where(User.learner_number == "1001"))
     lecturer = db.session.scalar(select(User).where(User.username == "lecturer"))

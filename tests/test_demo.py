@@ -17,9 +17,9 @@ def test_demo_is_idempotent_and_sets_password(runner, db, auth):
 
 
 def test_demo_with_bundled_courses_gives_plans_and_a_studio(runner, db):
-    from lms.author.models import CourseStaff
     from lms.content.models import Course
     from lms.learn.models import PlanItem
+    from lms.staff.models import CourseStaff
 
     result = runner.invoke(args=["lms", "demo"])
     assert result.exit_code == 0, result.output

@@ -26,26 +26,6 @@ class StaffForm(FlaskForm):
     reviewer = BooleanField(_l("May publish content (reviewer)"))
 
 
-class TransferForm(FlaskForm):
-    """Move a learner to another facility (and unit), with their whole history."""
-
-    facility_id = SelectField(_l("New facility"), coerce=int)
-    unit_id = SelectField(_l("New unit"), coerce=int, validators=[Optional()])
-
-    def set_choices(self) -> None:
-        from sqlalchemy import select
-        from sqlalchemy.orm import selectinload
-
-        from ..auth.models import Facility
-        from ..extensions import db
-
-        facilities = list(db.session.scalars(
-            select(Facility).options(selectinload(Facility.units)).order_by(Facility.name)))
-        self.facility_id.choices = choices((f.id, f.name) for f in facilities)
-        self.unit_id.choices = choices([(0, "—")] + [(u.id, f"{u.name} ({f.name})")
-                                                     for f in facilities for u in f.units])
-
-
 class AuditFilterForm(FlaskForm):
     class Meta:
         csrf = False  # a GET search form

@@ -15,9 +15,10 @@ from ..auth.messages import account_error
 from ..auth.models import Facility, Role, Unit
 from ..extensions import db
 from ..forms import choices
-from ..review.lookup import learner_or_404
+from ..staff.forms import TransferForm
+from ..staff.lookup import learner_or_404
 from . import bp, services
-from .forms import AuditFilterForm, FacilityForm, StaffForm, TransferForm, UnitForm
+from .forms import AuditFilterForm, FacilityForm, StaffForm, UnitForm
 
 TRANSFER_ERRORS = {
     "unit": _l("The unit does not belong to the new facility."),

@@ -15,7 +15,7 @@ from ..auth.access import role_required
 from ..auth.models import Role, User
 from ..content.models import Course
 from ..extensions import db
-from .models import OWNER, CourseStaff
+from ..staff.models import OWNER, CourseStaff
 from .publishing import can_review
 
 editor_required = role_required(Role.LECTURER, Role.ADMIN)

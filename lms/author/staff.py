@@ -9,8 +9,8 @@ from ..audit.services import record as audit
 from ..auth.models import Role, User
 from ..content.models import Course
 from ..extensions import db
+from ..staff.models import EDITOR, OWNER, CourseStaff
 from .drafts import StudioError
-from .models import EDITOR, OWNER, CourseStaff
 
 
 def members(course: Course) -> list[CourseStaff]:

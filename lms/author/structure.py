@@ -15,9 +15,10 @@ from ..auth.models import User
 from ..content.lesson import LANGS, is_valid_id, lesson_file_name
 from ..content.models import Category, Course
 from ..extensions import db
+from ..staff.models import OWNER, CourseStaff
 from . import drafts
 from .drafts import StudioError
-from .models import COURSE_YML, OWNER, CourseStaff, Revision
+from .models import COURSE_YML, Revision
 
 SETTINGS = ("title", "description", "category", "icon", "level", "pass_mark", "sequential")
 

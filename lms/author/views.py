@@ -9,6 +9,7 @@ from flask_login import current_user
 from ..auth.models import User
 from ..extensions import db
 from ..forms import choices
+from ..staff.models import CourseStaff
 from . import bp, drafts, overview, publishing, staff, structure
 from .access import can_share, course_or_404, courses_for, editor_required, lecturers
 from .drafts import StudioError
@@ -23,7 +24,6 @@ from .forms import (
     ShareForm,
     SubmitForm,
 )
-from .models import CourseStaff
 from .web import render_and_commit
 
 

@@ -1,14 +1,8 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
-from wtforms import DateField, SelectField
-from wtforms.validators import DataRequired, Optional
+from wtforms import SelectField
+from wtforms.validators import DataRequired
 
-
-class AssignForm(FlaskForm):
-    """One course for one learner."""
-
-    course_id = SelectField(_l("Course"), coerce=int, validators=[DataRequired()])
-    due_date = DateField(_l("Due date"), validators=[Optional()])
+from ..staff.forms import AssignForm
 
 
 class UnitAssignForm(AssignForm):

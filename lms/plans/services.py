@@ -18,12 +18,6 @@ class PlanError(ValueError):
     """A plan change the rules refuse: "course" (not open to learners), "inactive"."""
 
 
-def assignable_courses() -> list[Course]:
-    return list(db.session.scalars(
-        select(Course).where(Course.published_at.is_not(None), Course.retired_at.is_(None))
-        .order_by(Course.category, Course.level, Course.id)))
-
-
 def _check(course: Course) -> None:
     if course.published_at is None or course.retired_at is not None:
         raise PlanError("course")

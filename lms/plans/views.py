@@ -18,10 +18,11 @@ from ..extensions import db
 from ..forms import choices
 from ..i18n import current_language
 from ..learn.models import PlanItem
-from ..review.forms import ActionForm
-from ..review.lookup import learner_or_404
+from ..learn.visibility import published_courses
+from ..staff.forms import ActionForm, AssignForm
+from ..staff.lookup import learner_or_404
 from . import bp, services
-from .forms import AssignForm, UnitAssignForm
+from .forms import UnitAssignForm
 
 PLAN_ERRORS = {
     "course": _l("This course is not open to learners."),
@@ -30,7 +31,7 @@ PLAN_ERRORS = {
 
 
 def _course_choices(form: AssignForm) -> list[Course]:
-    courses = services.assignable_courses()
+    courses = published_courses()
     lang = current_language()
     form.course_id.choices = choices((c.id, c.title(lang)) for c in courses)
     return courses

@@ -11,10 +11,9 @@ from .. import clock
 from ..auth.models import Unit, User
 from ..content.models import Course, Lesson
 from ..extensions import db
-from ..learn.models import Certificate, LessonProgress, PlanItem, Status
-from . import stats
-from .filters import Filters, scoped
-from .models import ActivityDay
+from ..learn.models import ActivityDay, Certificate, LessonProgress, PlanItem, Status
+from ..staff import stats
+from ..staff.filters import Filters, scoped
 
 ACTIVITY_DAYS = 56  # eight weeks
 STALLED_DAYS = 14

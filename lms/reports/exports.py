@@ -14,8 +14,8 @@ from ..auth.models import Facility, Unit, User
 from ..content.models import Course, Lesson
 from ..extensions import db
 from ..learn.models import Certificate, LessonProgress, PlanItem, Status
-from . import stats
-from .filters import Filters, scoped
+from ..staff import stats
+from ..staff.filters import Filters, scoped
 
 BOM = "\ufeff"
 

@@ -12,9 +12,8 @@ from ..auth.access import scope_query
 from ..auth.models import Facility, Role, User
 from ..content.models import Lesson
 from ..extensions import db
-from ..learn.models import Certificate, LessonProgress, PlanItem, Status
-from . import stats
-from .models import ActivityDay
+from ..learn.models import ActivityDay, Certificate, LessonProgress, PlanItem, Status
+from ..staff import stats
 
 
 @dataclass

@@ -13,10 +13,10 @@ from ..auth.access import admin_required, officer_required
 from ..auth.models import Facility
 from ..extensions import db
 from ..i18n import current_language
-from ..review.lookup import learner_or_404
-from ..review.record import build as build_record
+from ..staff.filters import choices, from_args
+from ..staff.lookup import learner_or_404
+from ..staff.record import build as build_record
 from . import bp, charts, dashboard, exports, headquarters, xapi
-from .filters import choices, from_args
 
 
 def _dashboard_charts(data: dashboard.Dashboard) -> dict:

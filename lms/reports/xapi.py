@@ -20,8 +20,8 @@ from ..auth.models import Facility, User
 from ..content.models import Course, Exercise, Lesson
 from ..extensions import db
 from ..learn.models import Event
+from ..staff.filters import Filters, scoped
 from ..terminals.models import Terminal
-from .filters import Filters, scoped
 
 ADL_VERBS = "http://adlnet.gov/expapi/verbs/"
 KNOWN_VERBS = ("launched", "experienced", "answered", "completed")

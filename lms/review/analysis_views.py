@@ -8,13 +8,12 @@ from sqlalchemy import select
 
 from ..auth.access import staff_required
 from ..auth.models import Role, User
-from ..author.models import CourseStaff
 from ..content.models import Course
 from ..extensions import db
 from ..i18n import current_language
-from ..reports import analysis
-from ..reports.filters import choices, from_args
-from . import bp
+from ..staff.filters import choices, from_args
+from ..staff.models import CourseStaff
+from . import analysis, bp
 
 
 def _courses_for(user: User):

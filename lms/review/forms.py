@@ -10,10 +10,6 @@ class PinForm(FlaskForm):
                         validators=[DataRequired(), Regexp(r"^\d{4,6}$", message=_l("4 to 6 digits"))])
 
 
-class ActionForm(FlaskForm):
-    """A button that changes something: only the CSRF token."""
-
-
 class EnrollmentCodeForm(FlaskForm):
     name = StringField(_l("Kiosk name"), validators=[DataRequired(), Length(max=120)])
     facility_id = SelectField(_l("Facility"), coerce=int, validate_choice=False)

@@ -12,10 +12,11 @@ from ..auth.access import ensure_facility, officer_required
 from ..auth.models import Facility
 from ..extensions import db
 from ..forms import choices
+from ..staff.forms import ActionForm
 from ..terminals import services as terminal_services
 from ..terminals.models import KioskSession, Terminal
 from . import bp, services
-from .forms import ActionForm, EnrollmentCodeForm
+from .forms import EnrollmentCodeForm
 
 
 @bp.route("/terminals", methods=["GET", "POST"])

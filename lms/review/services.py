@@ -14,7 +14,7 @@ from ..auth.models import Facility, Role, Unit, User
 from ..content.models import Lesson
 from ..extensions import db
 from ..learn.models import LessonProgress, PlanItem, Status
-from ..reports import stats
+from ..staff import stats
 from ..terminals.models import KioskSession, Terminal
 
 PAGE_SIZE = 50

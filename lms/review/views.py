@@ -6,7 +6,6 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from ..admin.forms import TransferForm
 from ..audit.services import record as audit
 from ..auth import services as accounts
 from ..auth.access import ensure_facility, officer_required, staff_required
@@ -14,12 +13,13 @@ from ..auth.models import Role, Unit
 from ..extensions import db
 from ..forms import choices
 from ..i18n import current_language
-from ..plans.forms import AssignForm
-from ..plans.services import assignable_courses
+from ..learn.visibility import published_courses
+from ..staff import record
+from ..staff.forms import ActionForm, AssignForm, TransferForm
+from ..staff.lookup import learner_or_404
 from ..terminals import services as terminal_services
-from . import bp, record, services
-from .forms import ActionForm, PinForm
-from .lookup import learner_or_404
+from . import bp, services
+from .forms import PinForm
 
 
 @bp.get("/")
@@ -48,7 +48,7 @@ def learner(learner_id: int):
     db.session.commit()
     assign_form = AssignForm()
     lang = current_language()
-    assign_form.course_id.choices = choices((c.id, c.title(lang)) for c in assignable_courses())
+    assign_form.course_id.choices = choices((c.id, c.title(lang)) for c in published_courses())
     transfer_form = None
     if current_user.role is Role.ADMIN:
         transfer_form = TransferForm()

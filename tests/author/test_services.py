@@ -8,10 +8,11 @@ from sqlalchemy import select
 from lms.audit.models import AuditEntry
 from lms.author import drafts, overview, publishing, structure
 from lms.author.drafts import StudioError
-from lms.author.models import CourseStaff, Revision, SubmissionStatus
+from lms.author.models import Revision, SubmissionStatus
 from lms.content import reading
 from lms.content.models import Course, Lesson
 from lms.learn import visibility
+from lms.staff.models import CourseStaff
 
 from .conftest import LESSON_RU, LESSON_TG
 

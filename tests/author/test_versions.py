@@ -6,10 +6,10 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from lms.author import drafts, publishing
-from lms.author.models import CourseStaff
 from lms.content import reading
 from lms.content.models import Lesson, LessonSnapshot
 from lms.learn.models import LessonProgress, Status
+from lms.staff.models import CourseStaff
 from tests.conftest import Auth, csrf_from
 
 EXTRA = "\n\n::extra:: Оё? {T}\n```"

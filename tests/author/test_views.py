@@ -9,8 +9,9 @@ import pytest
 from sqlalchemy import select
 
 from lms.author import drafts
-from lms.author.models import CourseStaff, Submission, SubmissionStatus
+from lms.author.models import Submission, SubmissionStatus
 from lms.content.models import Course, MediaFile
+from lms.staff.models import CourseStaff
 from tests.conftest import csrf_from
 
 from .conftest import LESSON_TG, WEBM, png, sign_in

@@ -6,10 +6,10 @@ import pytest
 from sqlalchemy import select
 
 from lms.auth.models import User
-from lms.author.models import CourseStaff
 from lms.learn import answers, viewing
-from lms.reports import analysis
-from lms.reports.filters import Filters
+from lms.review import analysis
+from lms.staff.filters import Filters
+from lms.staff.models import CourseStaff
 from tests.review.conftest import TEXTS, learner_by_number, option, work_through
 
 

@@ -7,10 +7,9 @@ from sqlalchemy import func, select
 
 from lms import clock
 from lms.auth.models import User
-from lms.learn.models import Event, PlanItem
+from lms.learn.models import ActivityDay, Event, PlanItem
 from lms.reports import dashboard
-from lms.reports.filters import Filters
-from lms.reports.models import ActivityDay
+from lms.staff.filters import Filters
 from tests.review.conftest import learner_by_number
 
 

@@ -10,8 +10,7 @@ from sqlalchemy import and_, exists, func, select
 
 from ..auth.models import User
 from ..content.models import Lesson
-from ..learn.models import Certificate, PlanItem
-from .models import ActivityDay
+from ..learn.models import ActivityDay, Certificate, PlanItem
 
 
 def counted_lessons():

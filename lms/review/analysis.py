@@ -19,8 +19,8 @@ from ..content import reading
 from ..content.models import Course, Exercise, Lesson
 from ..extensions import db
 from ..learn.models import Attempt, LessonProgress, Status
-from .answers import describe, question_text
-from .filters import Filters, scoped
+from ..staff.answers import describe, question_text
+from ..staff.filters import Filters, scoped
 
 GROUP_SHARE = 27  # percent in the upper and the lower group
 MIN_LEARNERS = 4  # fewer than this and the index is not shown

@@ -18,8 +18,8 @@ from ..content.models import Course, Exercise, Lesson
 from ..extensions import db
 from ..learn.events import time_on_task
 from ..learn.models import Attempt, Certificate, Event, LessonProgress, PlanItem, Status
-from ..reports.answers import describe, question_text
 from ..terminals.models import KioskSession, Terminal
+from .answers import describe, question_text
 
 
 @dataclass
