@@ -68,21 +68,18 @@ def _init_extensions(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
+    """Every area's package defines its blueprint and imports its views: importing the
+    blueprint is enough."""
     from .admin import bp as admin_bp
-    from .admin import views as _admin_views  # noqa: F401  (routes attach to the blueprints)
     from .auth import bp as auth_bp
-    from .auth import views as _auth_views  # noqa: F401
     from .author import bp as author_bp
-    from .author import views as _author_views  # noqa: F401
     from .certificates import bp as certificates_bp
     from .content import bp as content_bp
     from .health import bp as health_bp
     from .learn import bp as learn_bp
-    from .learn import views as _learn_views  # noqa: F401
     from .plans import bp as plans_bp
     from .reports import bp as reports_bp
     from .review import bp as review_bp
-    from .review import views as _review_views  # noqa: F401
 
     for bp in (health_bp, auth_bp, learn_bp, review_bp, admin_bp, author_bp, reports_bp, plans_bp,
                certificates_bp, content_bp):

@@ -241,7 +241,3 @@ def unshare(course_id: int, member_id: int):
         db.session.commit()
     return redirect(url_for("author.share", course_id=course.id))
 
-
-from . import editor_views as _editor_views  # noqa: E402,F401  (routes attach to bp)
-from . import media_views as _media_views  # noqa: E402,F401
-from . import review_views as _review_views  # noqa: E402,F401

@@ -5,4 +5,4 @@ from flask import Blueprint
 bp = Blueprint("certificates", __name__, url_prefix="/review/certificates",
                template_folder="templates")
 
-from . import views as _views  # noqa: E402,F401  (routes attach to bp)
+from . import views  # noqa: E402,F401  (routes attach to bp)

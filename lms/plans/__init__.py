@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("plans", __name__, url_prefix="/review/plans", template_folder="templates")
 
-from . import views as _views  # noqa: E402,F401  (routes attach to bp)
+from . import views  # noqa: E402,F401  (routes attach to bp)

@@ -117,6 +117,3 @@ def readmit_learner(learner_id: int):
     flash(_("The learner can sign in again."), "success")
     return redirect(url_for("review.learner", learner_id=learner.id))
 
-
-# The other pages of the area attach their routes to the same blueprint.
-from . import account_views, analysis_views, kiosk_views  # noqa: E402,F401
