@@ -21,9 +21,10 @@ from ..auth.models import Role, User
 from ..content import media
 from ..content.importer import import_course
 from ..content.lesson import lesson_file_name
-from ..content.loader import CourseSource, MediaSource, StoredCourse, load_stored_course
+from ..content.loader import load_stored_course
 from ..content.models import Course, Exercise, Lesson
 from ..content.problems import Problems
+from ..content.sources import CourseSource, MediaSource, StoredCourse
 from ..extensions import db
 from . import drafts, structure
 from .drafts import StudioError

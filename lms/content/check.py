@@ -9,9 +9,10 @@ from flask_babel import gettext as _
 
 from .decodability import Taught, check_version
 from .lesson import LessonVersion, build_lesson
-from .loader import CourseSource, load_tree
+from .loader import load_tree
 from .markdown import Resolver
 from .problems import Problems
+from .sources import CourseSource
 
 
 @dataclass

@@ -15,8 +15,8 @@ from sqlalchemy.orm import selectinload
 
 from ..extensions import db
 from . import media
-from .loader import COURSE_YML
 from .models import Course, Lesson
+from .sources import COURSE_YML
 
 
 class ExportError(Exception):

@@ -25,10 +25,10 @@ from .exercises import compare_versions, gift_message
 from .gift import Question
 from .importer import update_lesson
 from .lesson import build_lesson
-from .loader import LessonSource
 from .markdown import KEY_RE
 from .models import Course, Lesson
 from .problems import ContentError, Problems
+from .sources import LessonSource
 
 
 def parse_gift_file(text: str, label: str, problems: Problems) -> list[Question]:

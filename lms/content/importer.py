@@ -18,8 +18,8 @@ from .. import clock
 from ..extensions import db
 from . import media
 from .gift import Question
-from .loader import CourseSource, LessonSource
 from .models import Course, Exercise, Lesson, LessonContent, LessonSnapshot, MediaFile, Module
+from .sources import CourseSource, LessonSource
 
 T = TypeVar("T")
 Progress = Callable[[Iterable[T]], Iterable[T]]

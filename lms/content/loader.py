@@ -8,104 +8,28 @@ Nothing here touches the database; ``importer`` stores what this returns.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from flask_babel import gettext as _
 
-from . import course_settings, decodability
-from .course_settings import KioskSettings, Literacy, Placement
+from . import course_yml
 from .exercises import LANGUAGE_NAMES, compare_versions
-from .lesson import LANGS, LessonVersion, build_lesson, is_valid_id, lesson_file_name
+from .lesson import LANGS, build_lesson, lesson_file_name
 from .media import MediaError, identify, sha256, url_for_media
-from .models import ICONS, Category
 from .problems import Problems
+from .sources import (
+    COURSE_KEYS,
+    COURSE_YML,
+    REQUIRED_COURSE_KEYS,
+    CourseSource,
+    LessonSource,
+    MediaSource,
+    StoredCourse,
+    _Entry,
+)
 from .svg import check_svg
-from .yamlio import LineDict, LineList, YamlError
+from .yamlio import LineDict, YamlError
 from .yamlio import load as load_yaml
-
-COURSE_YML = "course.yml"
-COURSE_KEYS = ("slug", "title", "description", "category", "icon", "level", "pass_mark",
-               "sequential", "modules", "literacy", "placement", "kiosk")
-REQUIRED_COURSE_KEYS = ("slug", "title", "category", "modules")
-MODULE_KEYS = ("id", "title", "lessons")
-DEFAULTS: dict[str, Any] = {"icon": "book", "level": 1, "pass_mark": 60, "sequential": True}
-
-
-@dataclass
-class MediaSource:
-    name: str  # "media/apple.svg"
-    path: Path
-    sha256: str
-    mime: str
-    size: int
-
-
-@dataclass
-class StoredCourse:
-    """A course held in memory: its text files by name (``course.yml``, ``<id>.<lang>.md``)
-    and its media files, already checked and stored by content hash."""
-
-    slug: str
-    texts: dict[str, str]
-    media: dict[str, MediaSource] = field(default_factory=dict)
-
-
-@dataclass
-class _Entry:
-    """A top-level file of a course: its name, what it is, and how to read it."""
-
-    name: str
-    read: Callable[[], bytes]
-    is_dir: bool = False
-    is_symlink: bool = False
-
-
-@dataclass
-class ModuleSource:
-    key: str
-    titles: dict[str, str]
-    lessons: list[str]
-    line: int
-
-
-@dataclass
-class LessonSource:
-    key: str
-    module: str
-    versions: dict[str, LessonVersion] = field(default_factory=dict)
-
-    @property
-    def first(self) -> LessonVersion:
-        return self.versions.get("tg") or next(iter(self.versions.values()))
-
-
-@dataclass
-class CourseSource:
-    path: Path
-    label: str
-    slug: str
-    source: str  # course.yml as written
-    titles: dict[str, str] = field(default_factory=dict)
-    descriptions: dict[str, str] = field(default_factory=dict)
-    category: Category = Category.LITERACY
-    icon: str = "book"
-    level: int = 1
-    pass_mark: int = 60
-    sequential: bool = True
-    modules: list[ModuleSource] = field(default_factory=list)
-    lessons: list[LessonSource] = field(default_factory=list)
-    media: dict[str, MediaSource] = field(default_factory=dict)
-    languages: list[str] = field(default_factory=list)
-    literacy: Literacy | None = None
-    placement: Placement | None = None
-    kiosk: KioskSettings = field(default_factory=KioskSettings)
-    decodability: decodability.Report | None = None
-
-    @property
-    def exercise_count(self) -> int:
-        return sum(len(lesson.first.questions) for lesson in self.lessons if lesson.versions)
 
 
 def course_folders(path: Path) -> list[Path]:
@@ -136,129 +60,6 @@ def load_tree(path: Path, label: str | None = None) -> tuple[list[CourseSource],
                            _("course %(slug)s appears twice", slug=course.slug))
         courses.append(course)
     return courses, problems
-
-
-def _lang_dict(value: Any, where: str, line: int, problems: Problems, what: str,
-               required: tuple[str, ...] = ()) -> dict[str, str]:
-    if not isinstance(value, dict):
-        problems.error(where, line, _("%(what)s must list a text per language (tg:, ru:)",
-                                      what=what))
-        return {}
-    result = {}
-    for lang, text in value.items():
-        if lang not in LANGS:
-            problems.error(where, line, _("%(what)s: unknown language %(lang)s (use tg or ru)",
-                                          what=what, lang=lang))
-        elif not isinstance(text, str) or not text.strip():
-            problems.error(where, line, _("%(what)s: the %(lang)s text is empty",
-                                          what=what, lang=lang))
-        else:
-            result[lang] = text.strip()
-    for lang in required:
-        if lang not in result and lang in LANGS and lang not in value:
-            problems.error(where, line, _("%(what)s has no %(lang)s text", what=what,
-                                          lang=str(LANGUAGE_NAMES[lang])))
-    return result
-
-
-def _check_keys(mapping: LineDict, allowed: tuple[str, ...], required: tuple[str, ...],
-                where: str, problems: Problems, what: str) -> None:
-    for key, line in mapping.duplicates:
-        problems.error(where, line, _("%(key)s is written twice", key=key))
-    for key in mapping:
-        if key not in allowed:
-            problems.error(where, mapping.line_of(key),
-                           _("unknown key %(key)s in %(what)s (allowed: %(allowed)s)",
-                             key=key, what=what, allowed=", ".join(allowed)))
-    for key in required:
-        if key not in mapping:
-            problems.error(where, mapping.line, _("%(what)s: missing key %(key)s",
-                                                  what=what, key=key))
-
-
-def _settings(course: CourseSource, meta: LineDict, where: str, problems: Problems) -> None:
-    slug = meta.get("slug")
-    if "slug" in meta and not is_valid_id(slug):
-        problems.error(where, meta.line_of("slug"), _("slug: use lowercase latin letters, "
-                                                      "digits and dashes"))
-    elif isinstance(slug, str) and slug != course.path.name and course.path.name:
-        problems.warn(where, meta.line_of("slug"), _("slug %(slug)s differs from the folder "
-                                                     "name %(folder)s (the slug counts)",
-                                                     slug=slug, folder=course.path.name))
-    if is_valid_id(slug):
-        course.slug = slug
-    if "category" in meta:
-        try:
-            course.category = Category(meta["category"])
-        except ValueError:
-            problems.error(where, meta.line_of("category"), _(
-                "category must be one of: %(allowed)s",
-                allowed=", ".join(c.value for c in Category)))
-    if "icon" in meta:
-        if meta["icon"] in ICONS:
-            course.icon = meta["icon"]
-        else:
-            problems.error(where, meta.line_of("icon"), _("icon must be one of: %(allowed)s",
-                                                          allowed=", ".join(ICONS)))
-    for key, low, high in (("level", 1, 5), ("pass_mark", 0, 100)):
-        value = meta.get(key, DEFAULTS[key])
-        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-            problems.error(where, meta.line_of(key), _(
-                "%(key)s must be a whole number from %(low)s to %(high)s",
-                key=key, low=low, high=high))
-        else:
-            setattr(course, key, value)
-    sequential = meta.get("sequential", True)
-    if isinstance(sequential, bool):
-        course.sequential = sequential
-    else:
-        problems.error(where, meta.line_of("sequential"), _("sequential must be true or false"))
-
-
-def _modules(course: CourseSource, meta: LineDict, where: str, problems: Problems,
-             ) -> dict[str, tuple[str, int]]:
-    """Read the modules; return lesson id -> (module id, line in course.yml)."""
-    listed: dict[str, tuple[str, int]] = {}
-    modules = meta.get("modules")
-    if "modules" in meta and (not isinstance(modules, LineList) or not modules):
-        problems.error(where, meta.line_of("modules"), _("modules must be a list of modules"))
-        return listed
-    for index, item in enumerate(modules or []):
-        line = modules.line_of(index)
-        if not isinstance(item, LineDict):
-            problems.error(where, line, _("a module needs id:, title: and lessons:"))
-            continue
-        _check_keys(item, MODULE_KEYS, MODULE_KEYS, where, problems, _("a module"))
-        key = item.get("id")
-        if "id" in item and not is_valid_id(key):
-            problems.error(where, item.line_of("id"), _("module id: use lowercase latin "
-                                                        "letters, digits and dashes"))
-            continue
-        if any(m.key == key for m in course.modules):
-            problems.error(where, item.line_of("id"), _("module id %(id)s is used twice",
-                                                        id=key))
-            continue
-        titles = _lang_dict(item.get("title", {}), where, item.line_of("title"), problems,
-                            _("the module's title")) if "title" in item else {}
-        lessons = item.get("lessons")
-        if "lessons" in item and not isinstance(lessons, LineList):
-            problems.error(where, item.line_of("lessons"), _("lessons must be a list of lesson "
-                                                             "ids"))
-            lessons = LineList()
-        module = ModuleSource(str(key), titles, [], item.line)
-        for number, lesson in enumerate(lessons or []):
-            lesson_line = lessons.line_of(number)
-            if not is_valid_id(lesson):
-                problems.error(where, lesson_line, _("lesson id %(id)s: use lowercase latin "
-                                                     "letters, digits and dashes", id=lesson))
-            elif lesson in listed:
-                problems.error(where, lesson_line, _("lesson %(id)s is listed twice",
-                                                     id=lesson))
-            else:
-                listed[lesson] = (module.key, lesson_line)
-                module.lessons.append(lesson)
-        course.modules.append(module)
-    return listed
 
 
 def _folder_media(course: CourseSource, problems: Problems) -> None:
@@ -337,18 +138,18 @@ def _load(folder: Path, label: str, data: bytes | None, entries: list[_Entry],
         problems.error(where, 1, _("course.yml must be keys and values (slug:, title:, …)"))
         return None
     course = CourseSource(path=folder, label=label, slug=folder.name, source=source)
-    _check_keys(meta, COURSE_KEYS, REQUIRED_COURSE_KEYS, where, problems, COURSE_YML)
-    _settings(course, meta, where, problems)
-    listed = _modules(course, meta, where, problems)
+    course_yml.check_keys(meta, COURSE_KEYS, REQUIRED_COURSE_KEYS, where, problems, COURSE_YML)
+    course_yml.settings(course, meta, where, problems)
+    listed = course_yml.modules(course, meta, where, problems)
     load_media(course, problems)
     _lessons(course, listed, entries, problems)
-    _optional_settings(course, meta, listed, where, problems)
+    course_yml.optional_settings(course, meta, listed, where, problems)
     titles_required = tuple(course.languages)
     if "title" in meta:
-        course.titles = _lang_dict(meta["title"], where, meta.line_of("title"), problems,
+        course.titles = course_yml.lang_dict(meta["title"], where, meta.line_of("title"), problems,
                                    _("title"), titles_required)
     if "description" in meta:
-        course.descriptions = _lang_dict(meta["description"], where,
+        course.descriptions = course_yml.lang_dict(meta["description"], where,
                                          meta.line_of("description"), problems, _("description"))
     for module in course.modules:
         for lang in titles_required:
@@ -357,34 +158,6 @@ def _load(folder: Path, label: str, data: bytes | None, entries: list[_Entry],
                                                      id=module.key,
                                                      lang=str(LANGUAGE_NAMES[lang])))
     return course
-
-
-def _optional_settings(course: CourseSource, meta: LineDict, listed: dict[str, Any],
-                       where: str, problems: Problems) -> None:
-    """literacy:, placement: and kiosk: (see ``course_settings``), checked against the lessons
-    just read; a literacy course's lessons then get the decodability check."""
-    if "literacy" in meta:
-        course.literacy = course_settings.read_literacy(meta["literacy"], meta.line_of("literacy"),
-                                                        listed, where, problems)
-    if "placement" in meta:
-        course.placement = course_settings.read_placement(
-            meta["placement"], meta.line_of("placement"), listed,
-            {m.key for m in course.modules}, where, problems)
-    literate = course.category is Category.LITERACY
-    course.kiosk = (course_settings.read_kiosk(meta["kiosk"], meta.line_of("kiosk"), literate,
-                                               where, problems)
-                    if "kiosk" in meta else KioskSettings.from_dict({}, literate))
-    by_key = {lesson.key: lesson for lesson in course.lessons}
-    if course.placement is not None and course.placement.lesson in by_key:
-        lesson = by_key[course.placement.lesson]
-        course_settings.check_placement(course.placement, {q.id for q in lesson.first.questions
-                                                           if q.id}, where, problems)
-    if course.literacy is not None:
-        lang = course.literacy.language
-        order = [(key, by_key[key].versions[lang]) for module in course.modules
-                 for key in module.lessons if key in by_key and lang in by_key[key].versions]
-        course.decodability = decodability.check_lessons(course.slug, course.literacy, order,
-                                                         problems)
 
 
 def _lessons(course: CourseSource, listed: dict[str, tuple[str, int]], entries: list[_Entry],
