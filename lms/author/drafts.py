@@ -143,11 +143,29 @@ def _revision(course: Course, path: str, text: str, number: int, author: User | 
 
 # ---- writing ------------------------------------------------------------------------------
 
+def current(course: Course) -> dict[str, Revision]:
+    """The newest revision of every file, as ``sync`` would leave them, without writing: a file
+    published outside the studio and not recorded yet stands as a revision not saved (its
+    ``id`` is None). For pages that only show the drafts."""
+    revisions = latest(course)
+    return revisions | _as_published(course, revisions)
+
+
 def sync(course: Course) -> dict[str, Revision]:
     """Give every published file a first revision, and follow a publication made outside the
     studio (``content import``) when nobody has changed the file since; return the newest
-    revisions."""
+    revisions. Run by the services that change a course, before they change it."""
     revisions = latest(course)
+    added = _as_published(course, revisions)
+    for revision in added.values():
+        db.session.add(revision)
+    if added:
+        db.session.flush()
+    return revisions | added
+
+
+def _as_published(course: Course, revisions: dict[str, Revision]) -> dict[str, Revision]:
+    """The revisions the published files lack (made, not added to the session)."""
     now = clock.now()
     urls: dict[str, str] | None = None
     added: dict[str, Revision] = {}
@@ -165,10 +183,7 @@ def sync(course: Course) -> dict[str, Revision]:
             other = lesson_path(parsed[0], other_lang(parsed[1]))
             partner = added.get(other) or revisions.get(other)
             revision.basis = partner.number if partner else None
-        db.session.add(revision)
-    if added:
-        db.session.flush()
-    return revisions | added
+    return added
 
 
 def save(course: Course, path: str, text: str, author: User, note: str = "",

@@ -16,7 +16,6 @@ from .access import can_edit, course_or_404, editor_required, reviewer_required
 from .drafts import StudioError
 from .forms import ActionForm, EditorForm
 from .models import COURSE_YML, Revision
-from .web import render_and_commit
 
 # The preview is framed by the editor page, and only by it.
 PREVIEW_HEADERS = {"X-Frame-Options": "SAMEORIGIN"}
@@ -62,11 +61,11 @@ def _marks(problems) -> dict[int, dict]:
 @reviewer_required
 def lesson(course_id: int, key: str):
     course = course_or_404(course_id, review=True)
-    revisions = drafts.sync(course)
+    revisions = drafts.current(course)
     _lesson_or_404(course, key, revisions)
     row = overview.lesson_row(course, key, revisions, drafts.published_texts(course),
                               {lesson.key for lesson in course.lessons if lesson.active})
-    return render_and_commit("author/lesson.html", course=course, row=row,
+    return render_template("author/lesson.html", course=course, row=row,
                            editable=can_edit(current_user, course)
                            and drafts.waiting_submission(course) is None)
 
@@ -77,10 +76,11 @@ def edit_lesson(course_id: int, key: str, lang: str):
     course = course_or_404(course_id)
     if lang not in LANGS:
         abort(404)
-    revisions = drafts.sync(course)
+    form = EditorForm()
+    # Looking writes nothing; saving records the published texts first.
+    revisions = drafts.sync(course) if form.is_submitted() else drafts.current(course)
     _lesson_or_404(course, key, revisions)
     path = drafts.lesson_path(key, lang)
-    form = EditorForm()
     if form.validate_on_submit():
         try:
             saved = drafts.save(course, path, form.text.data or "", current_user,
@@ -102,7 +102,7 @@ def edit_lesson(course_id: int, key: str, lang: str):
     _version, problems = drafts.check_text(course, path, form.text.data or "",
                                             revisions=revisions)
     listed = set(structure.listed_lessons(structure.draft_meta(course, revisions)))
-    return render_and_commit(
+    return render_template(
         "author/editor.html", course=course, key=key, lang=lang, path=path, form=form,
         revision=revision, other=other, problems=problems.sorted(), marks=_marks(problems),
         pieces=snippets.pieces(), exercises=snippets.exercises(),

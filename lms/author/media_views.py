@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -14,7 +14,6 @@ from . import bp, drafts, library, media_removal, structure
 from .access import course_or_404, editor_required
 from .drafts import StudioError
 from .forms import ActionForm, UploadForm
-from .web import render_and_commit
 
 
 def _wants_json() -> bool:
@@ -39,9 +38,9 @@ def _media_json(item: MediaFile) -> dict:
 @editor_required
 def media(course_id: int):
     course = course_or_404(course_id)
-    revisions = drafts.sync(course)
+    revisions = drafts.current(course)
     listed = set(structure.listed_lessons(structure.draft_meta(course, revisions)))
-    return render_and_commit("author/media.html", course=course, form=UploadForm(),
+    return render_template("author/media.html", course=course, form=UploadForm(),
                            action_form=ActionForm(),
                            usage=library.usage(revisions, listed),
                            max_image=library.MAX_IMAGE_BYTES // (1024 * 1024),
@@ -105,9 +104,9 @@ def delete_media(course_id: int, media_id: int):
 @editor_required
 def recordings(course_id: int):
     course = course_or_404(course_id)
-    revisions = drafts.sync(course)
+    revisions = drafts.current(course)
     listed = set(structure.listed_lessons(structure.draft_meta(course, revisions)))
-    return render_and_commit("author/recordings.html", course=course,
+    return render_template("author/recordings.html", course=course,
                            wanted=library.wanted_recordings(revisions, listed),
                            waiting=drafts.waiting_submission(course), form=UploadForm())
 

@@ -24,7 +24,6 @@ from .forms import (
     ShareForm,
     SubmitForm,
 )
-from .web import render_and_commit
 
 
 def _titles(form) -> dict[str, str]:
@@ -72,13 +71,13 @@ def new_course():
 @editor_required
 def course(course_id: int):
     course = course_or_404(course_id)
-    revisions = drafts.sync(course)
+    revisions = drafts.current(course)
     modules, retired = overview.tree(course, revisions)
     check = publishing.check_course(course, revisions) if request.args.get("check") else None
     lesson_form, restore_form = LessonForm(), RestoreForm()
     lesson_form.module.choices = restore_form.module.choices = choices(
         (m.key, m.titles.get("tg") or m.titles.get("ru") or m.key) for m in modules)
-    return render_and_commit(
+    return render_template(
         "author/course.html", course=course, modules=modules, retired=retired, check=check,
         changed=publishing.changed_files(course, revisions),
         waiting=drafts.waiting_submission(course), decision=publishing.last_decision(course),
@@ -91,7 +90,7 @@ def course(course_id: int):
 @editor_required
 def edit_settings(course_id: int):
     course = course_or_404(course_id)
-    revisions = drafts.sync(course)
+    revisions = drafts.current(course)  # the service records the published texts when saving
     form = SettingsForm()
     if form.validate_on_submit():
         try:

@@ -251,6 +251,7 @@ def test_course_page_queries_do_not_grow_with_lessons(client, auth, db, course, 
 
     def queries() -> int:
         counted.clear()
+        db.session.expire_all()  # each page read from a cold session, as a new request is
         event.listen(engine, "before_cursor_execute", count)
         try:
             assert client.get(url).status_code == 200
@@ -278,3 +279,37 @@ def test_language_switch_keeps_the_file_language(client, auth, course):
     assert len(links) == 2  # the two other languages of the screens
     assert all(link.startswith(f"/author/courses/{course.id}/lessons/hello/ru?lang=")
                for link in links), links
+
+
+def test_studio_pages_write_nothing_when_looked_at(client, auth, db, sample_course, lecturer):
+    """Looking at the studio changes nothing: a course imported outside the studio shows its
+    published texts as drafts without their revisions being saved until someone writes."""
+    from sqlalchemy import event, func
+
+    from lms.author.models import Revision
+
+    course = sample_course  # imported as ``content import`` does, never opened in the studio
+    db.session.add(CourseStaff(course_id=course.id, user_id=lecturer.id, role="owner"))
+    db.session.commit()
+    sign_in(auth, "lecturer")
+    lesson = next(le for le in course.lessons if le.active)
+    urls = [f"/author/courses/{course.id}", f"/author/courses/{course.id}/settings",
+            f"/author/courses/{course.id}/media", f"/author/courses/{course.id}/recordings",
+            f"/author/courses/{course.id}/lessons/{lesson.key}",
+            f"/author/courses/{course.id}/lessons/{lesson.key}/tg"]
+    engine = db.session.get_bind()
+    writes: list[str] = []
+
+    def count(conn, cursor, statement, *args):
+        if statement.lstrip().split(" ", 1)[0].upper() in ("INSERT", "UPDATE", "DELETE"):
+            writes.append(statement)
+
+    before = db.session.scalar(select(func.count(Revision.id)))
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        for url in urls:
+            assert client.get(url).status_code == 200, url
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+    assert writes == []
+    assert db.session.scalar(select(func.count(Revision.id))) == before
