@@ -78,13 +78,13 @@ def _tajik(msgid: str) -> str:
 
 def _dependency_paths() -> list[str]:
     """Where this interpreter finds its packages, for the new environment to see after its
-    own: never the checkout, nor a folder holding another copy of lms."""
+    own: never the checkout or another folder holding a copy of lms (a venv inside the
+    checkout is fine: it holds no lms, an editable install only points at it)."""
     stdlib = {Path(sysconfig.get_path(key)).resolve() for key in ("stdlib", "platstdlib")}
     paths = {}
     for entry in sys.path:
         path = Path(entry or ".").resolve()
-        if (path.is_dir() and path not in stdlib and not path.is_relative_to(ROOT)
-                and not (path / "lms").exists()):
+        if path.is_dir() and path not in stdlib and not (path / "lms").exists():
             paths[str(path)] = None
     return list(paths)
 
