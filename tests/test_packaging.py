@@ -2,9 +2,10 @@
 
 Built from this checkout and installed in a fresh virtual environment, the package migrates a
 new SQLite file, imports a bundled course and serves the kiosk in Tajik with its static files,
-all from a folder that is not the checkout. The dependencies are not installed again: the new
-environment sees this one's packages through a .pth file, so nothing is downloaded. About
-15 s; deselect with ``-m "not packaging"``.
+all from a folder that is not the checkout. Nothing is downloaded when this environment has the
+setuptools that pyproject.toml asks for (the dev extra brings it): the wheel builds without
+build isolation, and the new environment sees this one's dependencies through a .pth file
+instead of installing them again. About 15-35 s; deselect with ``-m "not packaging"``.
 """
 
 from __future__ import annotations
