@@ -8,24 +8,24 @@ from typing import Any
 from flask import Flask
 
 from . import config as config_module
-
-ROOT = Path(__file__).resolve().parent.parent
+from . import resources
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
     """Build the application: the only place it is built."""
     app = Flask(
         __name__,
-        static_folder=str(ROOT / "static"),
+        static_folder=str(resources.folder("static")),
         static_url_path="/static",
-        instance_path=str(ROOT / "instance"),
+        instance_path=resources.instance_folder(),  # None: Flask's default when installed
         instance_relative_config=False,
     )
     settings = config_module.from_environment(Path(app.instance_path))
     settings.update(config or {})
     config_module.finalize(settings, Path(app.instance_path))
     app.config.update(settings)
-    app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(ROOT / "translations")
+    app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(
+        resources.translations(Path(app.instance_path)))
     if app.config.get("PROXY_HOPS"):  # behind nginx: the client's address and scheme
         from werkzeug.middleware.proxy_fix import ProxyFix
 

@@ -9,7 +9,7 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 import click
-from flask import Flask, current_app, g, has_request_context, request, session, url_for
+from flask import Flask, g, has_request_context, request, session, url_for
 from flask.cli import AppGroup
 from flask_babel import get_locale
 from flask_login import current_user
@@ -90,7 +90,15 @@ i18n_cli = AppGroup("i18n", help="Extract, update and compile the translation ca
 
 
 def _root() -> Path:
-    return Path(current_app.root_path).parent
+    """The checkout whose catalogs the commands edit (they need babel.cfg and the sources).
+    An installed app compiles its catalogs by itself when it starts (lms/resources.py)."""
+    from .resources import checkout
+
+    root = checkout()
+    if root is None:
+        raise click.ClickException("the i18n commands work in a checkout of the source, "
+                                   "not in an installed package")
+    return root
 
 
 def _pybabel(*args: str) -> None:
