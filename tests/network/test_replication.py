@@ -289,3 +289,16 @@ def test_two_facilities_and_headquarters(network):
     assert sorted(_ids(hq, "attempts", "id")) == sorted(
         set(_ids(f1, "attempts", "id")) | set(_ids(f2, "attempts", "id")))
     assert "umed_from_f2: streaming" in _cli(hq, "status")
+
+    # Headquarters' page shows both facilities streaming.
+    from lms.auth.models import Role
+    from lms.auth.services import create_staff
+    from tests.conftest import Auth
+
+    with hq.app_context():
+        create_staff("hqadmin", "HQ administrator", Role.ADMIN, "umed-demo-hq")
+        db.session.commit()
+    client = hq.test_client()
+    Auth(client, hq).staff("hqadmin", "umed-demo-hq")
+    page = client.get("/admin/network/").text
+    assert page.count("Streaming") >= 2 + 2 and "F1" in page and "F2" in page
