@@ -196,8 +196,8 @@ def load(args, hq_db: str, site_db: str) -> None:
             probe = uuid.uuid4().hex
             s.execute(EVENT, (probe, users[0], facility, exercises[0][0], exercises[0][1]))
             sent = time.monotonic()
-            _wait(lambda: h.execute("SELECT 1 FROM events WHERE client_id = %s",  # noqa: B023
-                                    (probe,)).fetchone() is not None, 60)
+            _wait(lambda p=probe: h.execute("SELECT 1 FROM events WHERE client_id = %s",
+                                            (p,)).fetchone() is not None, 60)
             lags.append(time.monotonic() - sent)
             behind.append(s.execute(
                 "SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), confirmed_flush_lsn) FROM "
