@@ -50,7 +50,7 @@ def _libpq(server: str, name: str) -> str:
     return f"host={url.host} port={url.port or 5432} dbname={name} user={url.username}"
 
 
-def _recreate(server: str, name: str) -> None:
+def _recreate(server: str, name: str, create: bool = True) -> None:
     admin = create_engine(server, poolclass=NullPool, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         if conn.scalar(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}):
@@ -73,7 +73,8 @@ def _recreate(server: str, name: str) -> None:
                 break
             time.sleep(0.2)
         conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
+        if create:
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
     admin.dispose()
 
 
@@ -256,8 +257,17 @@ def main() -> None:
     parser.add_argument("--offline-events", type=int, default=50_000)
     args = parser.parse_args()
     hq, _site, hq_db, site_db = setup(args)
-    load(args, hq_db, site_db)
-    offline(args, hq, hq_db, site_db)
+    try:
+        load(args, hq_db, site_db)
+        offline(args, hq, hq_db, site_db)
+    finally:  # slots are the cluster's: leave none behind to collide with the next run's
+        from lms.extensions import db
+
+        for app in (hq, _site):
+            with app.app_context():
+                db.engine.dispose()
+        _recreate(args.site, "umed_bench_f1", create=False)
+        _recreate(args.hq, "umed_bench_hq", create=False)
 
 
 if __name__ == "__main__":

@@ -45,7 +45,10 @@ def _number(conn: Connection) -> int:
 
 
 def _exists(conn: Connection, catalog: str, column: str, name: str) -> bool:
-    return bool(conn.scalar(text(f"SELECT 1 FROM {catalog} WHERE {column} = :n"),  # noqa: S608
+    where = f"{column} = :n"
+    if catalog == "pg_subscription":  # shared by every database of the cluster
+        where += " AND subdbid = (SELECT oid FROM pg_database WHERE datname = current_database())"
+    return bool(conn.scalar(text(f"SELECT 1 FROM {catalog} WHERE {where}"),  # noqa: S608
                             {"n": name}))
 
 
