@@ -77,10 +77,11 @@ def _register_blueprints(app: Flask) -> None:
     from .content import bp as content_bp
     from .health import bp as health_bp
     from .learn import bp as learn_bp
+    from .network import bp as network_bp
     from .plans import bp as plans_bp
     from .reports import bp as reports_bp
     from .review import bp as review_bp
 
     for bp in (health_bp, auth_bp, learn_bp, review_bp, admin_bp, author_bp, reports_bp, plans_bp,
-               certificates_bp, content_bp):
+               certificates_bp, content_bp, network_bp):
         app.register_blueprint(bp)

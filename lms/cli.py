@@ -106,8 +106,9 @@ lms_cli.add_command(learners_cli)
 def init_app(app: Flask) -> None:
     from .backup import backup_command, restore_command
     from .content.cli import content_cli, gift_cli
+    from .network.cli import network_cli
 
-    for command in (backup_command, restore_command, content_cli, gift_cli):
+    for command in (backup_command, restore_command, content_cli, gift_cli, network_cli):
         if command.name not in lms_cli.commands:
             lms_cli.add_command(command)
     app.cli.add_command(lms_cli)

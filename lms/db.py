@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import DateTime, MetaData, TypeDecorator, event
+from sqlalchemy import BigInteger, DateTime, Integer, MetaData, TypeDecorator, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, registry
 
@@ -37,7 +37,10 @@ class UTCDateTime(TypeDecorator[datetime]):
 class Base(DeclarativeBase):
     registry = registry(
         metadata=MetaData(naming_convention=NAMING_CONVENTION),
-        type_annotation_map={datetime: UTCDateTime()},
+        # 64-bit integers on PostgreSQL: each facility of a national network numbers its rows
+        # in its own range (lms.network.ranges); SQLite keeps INTEGER (its rowid is 64-bit).
+        type_annotation_map={datetime: UTCDateTime(),
+                             int: BigInteger().with_variant(Integer(), "sqlite")},
     )
 
 
