@@ -6,7 +6,7 @@ from datetime import datetime
 
 from sqlalchemy import BigInteger, DateTime, Integer, MetaData, TypeDecorator, event
 from sqlalchemy.engine import Engine
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, registry
+from sqlalchemy.orm import DeclarativeBase, registry
 
 from . import clock
 
@@ -42,10 +42,6 @@ class Base(DeclarativeBase):
         type_annotation_map={datetime: UTCDateTime(),
                              int: BigInteger().with_variant(Integer(), "sqlite")},
     )
-
-
-class TimestampMixin:
-    created_at: Mapped[datetime] = mapped_column(default=clock.now)
 
 
 @event.listens_for(Engine, "connect")

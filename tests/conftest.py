@@ -203,7 +203,7 @@ SAMPLE_COURSE = Path(__file__).resolve().parent / "fixtures" / "sample-course"
 
 
 @pytest.fixture
-def sample_course(app, db, world):
+def sample_course(app, db):
     """The small two-lesson course with every exercise type, imported and published."""
     from lms.content.importer import import_course
     from lms.content.loader import load_tree

@@ -47,7 +47,7 @@ ROUTES = {
     "reports.dashboard_page": "officer", "reports.exports_page": "officer",
     "reports.progress_csv": "officer", "reports.xapi_json": "officer",
     "review.courses": "analysis", "review.course_analysis": "analysis",
-    "admin.index": "admin", "admin.audit_log": "admin", "admin.create_facility": "admin",
+    "admin.index": "admin", "network.status": "admin", "admin.audit_log": "admin", "admin.create_facility": "admin",
     "admin.add_unit": "admin", "admin.create_staff": "admin",
     "admin.transfer_learner": "admin", "reports.headquarters_page": "admin",
     "author.index": "author", "author.new_course": "author", "author.course": "author",

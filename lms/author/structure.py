@@ -20,8 +20,6 @@ from . import drafts
 from .drafts import StudioError
 from .models import COURSE_YML, Revision
 
-SETTINGS = ("title", "description", "category", "icon", "level", "pass_mark", "sequential")
-
 
 @dataclass
 class Settings:

@@ -1,16 +1,18 @@
 import pytest
-from sqlalchemy import select
 
-from lms.auth.models import User
-
-
-@pytest.fixture
-def learner(db, world):
-    return db.session.scalar(select(User).where(User.learner_number == "1001"))
+from tests import factories
 
 
 @pytest.fixture
-def kiosk(auth, client, world, terminal_cookie, sample_course):
-    """A client signed in as learner 1001 on an enrolled kiosk of facility 1."""
-    auth.learner("1001", terminal_cookie=terminal_cookie("F1"))
+def learner(db):
+    """A learner of a test facility (no demo world needed)."""
+    made = factories.learner()
+    db.session.commit()
+    return made
+
+
+@pytest.fixture
+def kiosk(app, auth, client, learner, sample_course):
+    """A client signed in as the learner on an enrolled kiosk of their facility."""
+    auth.learner(learner.learner_number, terminal_cookie=factories.terminal_cookie(app, learner.facility))
     return client

@@ -8,7 +8,7 @@ def test_administrator_sees_the_network(client, auth, world, backend):
     page = client.get("/admin/network/")
     assert page.status_code == 200
     if backend == "sqlite":
-        assert "needs PostgreSQL" in page.text
+        assert "PostgreSQL-ро талаб мекунад" in page.text  # "needs PostgreSQL", in Tajik
     else:
         assert "No subscriptions." in page.text
         assert "has not joined a network yet" in page.text
