@@ -7,8 +7,8 @@ words, so that the voice reads «25 сомонӣ» as «бисту панҷ со
 - whole numbers from 0 to 999 999 999 999, written together or in groups of three separated by
   a space, a no-break space or a thin space («1 500 000»);
 - decimals with a comma or a point («2,5», «0.75»): Tajik «ду бутуну панҷ даҳяк», Russian «две
-  целых пять десятых»; more than three decimals are read digit group as a number after the word
-  for comma;
+  целых пять десятых»; more than three decimals are read digit by digit after the word for
+  comma («вергул», «запятая»);
 - «%» after a number: «фоиз», «процент/процента/процентов»;
 - Tajik ordinals written «5-ум», «2-юм»: «панҷум», «дуюм»;
 - ranges «4–6» and «4-6»: «чор-шаш», «четыре-шесть»; dates «12.05.2024» as three numbers.
@@ -151,11 +151,11 @@ def russian_number(n: int, feminine: bool = False) -> str:
 def _decimal(whole: int, frac: str, lang: str) -> str:
     if lang == "tg":
         if len(frac) > 3:
-            return f"{tajik_number(whole)} вергул {tajik_number(int(frac))}"
+            return f"{tajik_number(whole)} вергул " + " ".join(_TG_UNITS[int(d)] for d in frac)
         return (f"{tajik_number(whole)} бутуну {tajik_number(int(frac))} "
                 f"{_TG_FRACTIONS[len(frac)]}")
     if len(frac) > 3:
-        return f"{russian_number(whole)} запятая {russian_number(int(frac))}"
+        return f"{russian_number(whole)} запятая " + " ".join(_RU_UNITS[int(d)] for d in frac)
     numerator = int(frac)
     one = lambda k: k % 10 == 1 and k % 100 != 11  # noqa: E731
     return (f"{russian_number(whole, feminine=True)} {'целая' if one(whole) else 'целых'} "

@@ -18,7 +18,8 @@ The rules, in the order they apply (``docs/speech.md`` has the same with example
 1. е, ё, ю, я are й + vowel (``je jA ju ja``) at the start of a word, after a vowel, after ъ and
    after ь. After a consonant е is a plain ``e``; ё, ю, я keep their й there too (Tajik has no
    soft consonants: «дунё» is [dunjɔ]). After й they are the vowel alone (й is already there).
-2. ъ after a vowel lengthens it («баъд» [baːd]); between a consonant and е/ё/ю/я it only
+2. ъ after a vowel lengthens it («баъд» [baːd], «маъюс»), except before а, и, о, у…, where
+   it is a glottal stop; between a consonant and е/ё/ю/я it only
    separates them («объект»); elsewhere after a consonant it is a glottal stop («санъат»).
 3. The izofat: a final и after a consonant is unstressed (the stress stays on the word: «китоби
    ман» ki'tobi); after a vowel it is said with a й («хонаи» xo'naji).
@@ -59,11 +60,11 @@ LETTERS: dict[str, Letter] = {
     "а": Letter("a", "a", "анор"),
     "б": Letter("b", "b", "бобо"),
     "в": Letter("v", "v", "вақт"),
-    "г": Letter("g", "g", "гул"),
+    "г": Letter("g", "ɡ", "гул"),
     "ғ": Letter("Q", "ɣ", "ғалла"),  # Tajik [ʁ]; Persian's voiced back fricative is close
     "д": Letter("d", "d", "дил"),
     "е": Letter("e", "e", "мева"),  # je at word start, after a vowel, ъ or ь
-    "ё": Letter("jA", "jɒ", "ёр"),
+    "ё": Letter("jA", "jɑ", "ёр"),
     "ж": Letter("Z", "ʒ", "жола"),
     "з": Letter("z", "z", "замин"),
     "и": Letter("i", "i", "ин"),
@@ -74,7 +75,7 @@ LETTERS: dict[str, Letter] = {
     "л": Letter("l", "l", "лола"),
     "м": Letter("m", "m", "модар"),
     "н": Letter("n", "n", "нон"),
-    "о": Letter("A", "ɒ", "об"),  # Tajik [ɔ]: Persian's long back a
+    "о": Letter("A", "ɑ", "об"),  # Tajik [ɔ]: Persian's long back a
     "п": Letter("p", "p", "пахта"),
     "р": Letter("R", "r", "роҳ"),  # a trill; eSpeak's r is the English one
     "с": Letter("s", "s", "себ"),
@@ -90,11 +91,11 @@ LETTERS: dict[str, Letter] = {
     "ъ": Letter("?", "ʔ", "санъат"),  # or length, or nothing: rule 2
     "э": Letter("e", "e", "эълон"),
     "ю": Letter("ju", "ju", "юнон"),
-    "я": Letter("ja", "ja", "ярмарка"),
+    "я": Letter("ja", "ja", "яхдон"),
 }
 
 LOANS: dict[str, Letter] = {
-    "ц": Letter("ts", "ts", "сирк (цирк)"),
+    "ц": Letter("ts", "ts", "цемент"),
     "щ": Letter("S;", "ɕ", "щётка"),
     "ы": Letter("i", "i", "мыло"),
     "ь": Letter("", "", "апрель"),
@@ -141,7 +142,7 @@ def _units(word: str) -> tuple[list[_Unit], bool]:
             else:
                 out += [_Unit("j", False), _Unit(vowel, True)]
         elif ch == "ъ":
-            if prev in VOWELS and nxt not in VOWELS and out and out[-1].vowel:
+            if prev in VOWELS and (nxt not in VOWELS or nxt in _IOTATED) and out[-1:] and out[-1].vowel:
                 out[-1] = _Unit(out[-1].ph + ":", True)
             elif prev and prev not in VOWELS and nxt in _IOTATED:
                 pass
