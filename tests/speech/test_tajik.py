@@ -149,3 +149,21 @@ def test_a_real_sentence_is_spoken_with_every_phoneme():
     ipa = "".join(result.phonemes).replace("ˈ", "")
     assert ipa == "harfikalɑnrɑdaravvalinɑmvadaravvalidʒumlamenavisem"
     assert result.seconds > 2
+
+
+def test_the_docs_table_is_the_table_in_the_code():
+    from pathlib import Path
+
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "speech.md").read_text(encoding="utf-8")
+    rows = {}
+    for line in doc.splitlines():
+        cells = [c.strip() for c in line.strip("|").split("|")]
+        if len(cells) == 5 and len(cells[0]) == 3 and cells[0][1] == " ":
+            rows[cells[0][2]] = cells[1:]
+    assert set(rows) == set(LETTERS) | set(LOANS)
+    for letter, entry in {**LETTERS, **LOANS}.items():
+        espeak, ipa, example, written = rows[letter]
+        assert espeak.strip("`") == (entry.espeak or "—")
+        assert ipa == (entry.ipa or "—")
+        assert example == entry.example
+        assert written.strip("`") == word_phonemes(entry.example)
