@@ -28,6 +28,9 @@ The rules, in the order they apply (``docs/speech.md`` has the same with example
    - the verb prefixes ме-, на-, би- take it when the word ends in a personal ending (-ам, -ӣ,
      -ад, -ем, -ед, -анд): «мекунам» 'mekunam, «набошад», «бигиред»; наме- stresses на-;
      stems that only look prefixed (навис-, намо-, бин-…) are listed in :data:`NOT_PREFIXED`;
+   - an imperative without би- (a word in -ед that has no ме-) is stressed on its first
+     syllable: «кунед» 'kuned, «нависед» 'navised; nouns in -ед («умед», «сафед») are listed
+     in :data:`NOT_IMPERATIVE`;
    - the clitics in :data:`PROCLITICS` (ба, дар, аз, бо, ва…) are joined to the next word and
      :data:`ENCLITICS` (аст) to the previous one, so they carry no stress of their own.
 5. A word that is one consonant letter (a literacy lesson's «б — б — б») is the sound with a
@@ -46,8 +49,8 @@ from typing import NamedTuple
 
 from lms.speech.numbers import say_numbers
 
-__all__ = ["LETTERS", "LOANS", "ENCLITICS", "NOT_PREFIXED", "PROCLITICS", "Letter", "phonemes",
-           "word_phonemes"]
+__all__ = ["LETTERS", "LOANS", "ENCLITICS", "NOT_IMPERATIVE", "NOT_PREFIXED", "PROCLITICS",
+           "Letter", "phonemes", "word_phonemes"]
 
 
 class Letter(NamedTuple):
@@ -112,11 +115,13 @@ _IOTATED = frozenset("еёюя")
 _TABLE = {**LETTERS, **LOANS}
 _VOWEL_PHONEMES = ("a", "e", "i", "A", "u", "o", "@")
 
-PROCLITICS = frozenset({"ба", "дар", "аз", "бо", "то", "ва", "ё", "ки", "чун"})
+PROCLITICS = frozenset({"ба", "дар", "аз", "бо", "бе", "то", "ва", "ё", "ки", "чун"})
 ENCLITICS = frozenset({"аст"})
 NOT_PREFIXED = ("навис", "намо", "намуд", "бин", "нишон", "бис", "метав")
 _PREFIXES = ("наме", "ме", "на", "би")
-_PERSONAL = ("анд", "ам", "ад", "ем", "ед", "ӣ")
+_PERSONAL = ("анд", "ам", "ад", "ем", "ед", "янд", "ям", "яд", "ӣ")  # -яд: «меояд»
+# Words in -ед that are not imperatives (rule 4): they keep the final stress.
+NOT_IMPERATIVE = frozenset({"умед", "сафед", "сапед", "хуршед", "бед", "ид", "шед", "навед"})
 _NO_ENCLITIC_RO = frozenset({"чаро", "зеро", "маро", "тоҷро"})
 
 
@@ -173,6 +178,8 @@ def _stressed(word: str, vowels: int, izofat: bool) -> int:
     if (word.startswith(_PREFIXES) and word.endswith(_PERSONAL) and len(word) >= 5
             and not word.startswith(NOT_PREFIXED)):
         return 0
+    if word.endswith("ед") and word not in NOT_IMPERATIVE and not word.startswith("ме"):
+        return 0  # an imperative without би-: «кунед» 'kuned, «нависед», «кушоед»
     if izofat:
         return vowels - 2
     if word.endswith("ро") and word not in _NO_ENCLITIC_RO:

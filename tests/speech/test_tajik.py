@@ -54,7 +54,7 @@ def test_the_soft_sign_is_silent():
 
 @pytest.mark.parametrize(("word", "expected"), [
     ("Ереван", "jeRe'van"),     # е at the start of a word: й + е
-    ("оед", "A'jed"),           # after a vowel
+    ("оед", "'Ajed"),           # after a vowel (an imperative: first syllable)
     ("объект", "Ab'jekt"),      # after ъ
     ("мева", "me'va"),          # after a consonant: е alone
     ("бийе", "bi'je"),          # after й: the vowel alone, no second й
@@ -104,8 +104,14 @@ def test_izofat(text, expected):
     ("набошад", "'nabASad"),
     ("бигиред", "'bigiRed"),       # би-
     ("мева", "me'va"),             # ме- without a personal ending: not a prefix
-    ("нависед", "navi'sed"),       # навис- only looks prefixed
-    ("бинед", "bi'ned"),
+    ("меояд", "'meAjad"),          # -ад written -яд after a vowel
+    ("мешӯяд", "'meSojad"),
+    ("нависед", "'navised"),       # навис- only looks prefixed; an imperative: first syllable
+    ("бинед", "'bined"),
+    ("кунед", "'kuned"),
+    ("кушоед", "'kuSAjed"),
+    ("умед", "u'med"),             # a noun in -ед keeps the final stress
+    ("сафед", "sa'fed"),
     ("бисёр", "bis'jAR"),
 ])
 def test_stress(word, expected):
