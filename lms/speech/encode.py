@@ -16,6 +16,7 @@ from fractions import Fraction
 from functools import lru_cache
 
 import numpy as np
+from flask_babel import lazy_gettext as _l
 
 __all__ = ["OPUS_RATE", "duration", "encode_opus", "resample"]
 
@@ -70,7 +71,8 @@ def encode_opus(samples: np.ndarray, rate: int) -> bytes:
     except (ImportError, OSError) as exc:  # OSError: libsndfile itself failed to load
         from lms.speech.engine import SpeechUnavailable
 
-        raise SpeechUnavailable(f"the Opus encoder (soundfile) is not available: {exc}") from exc
+        raise SpeechUnavailable(_l("The Opus encoder (soundfile) is not available: %(error)s",
+                                   error=str(exc))) from exc
     buf = io.BytesIO()
     with soundfile.SoundFile(buf, "w", samplerate=rate, channels=1, format="OGG",
                              subtype="OPUS", compression_level=COMPRESSION) as f:

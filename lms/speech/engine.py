@@ -19,6 +19,7 @@ import threading
 from dataclasses import dataclass
 
 import numpy as np
+from flask_babel import lazy_gettext as _l
 
 __all__ = ["Synthesis", "SpeechUnavailable", "info", "synthesize"]
 
@@ -34,11 +35,12 @@ _INIT_DONT_EXIT = 0x8000  # without it, a bad data path makes the library call e
 _EVENT_LIST_TERMINATED = 0
 _EVENT_PHONEME = 7
 _RATE = 1  # espeakRATE, words per minute (80–450, default 175)
-_ERRORS = {1: "internal error", 2: "buffer full", 3: "not found"}
+_ERRORS = {1: "EE_INTERNAL_ERROR", 2: "EE_BUFFER_FULL", 3: "EE_NOT_FOUND"}
 
 
 class SpeechUnavailable(RuntimeError):
-    """The machine voice cannot make this clip. ``str(error)`` says why, for a person."""
+    """The machine voice cannot make this clip. ``str(error)`` says why, for a person, in the
+    language of the request when there is one (the reasons are translated), else in English."""
 
 
 class _Id(ctypes.Union):
@@ -83,7 +85,7 @@ class _Engine:
         self.lib = None
         self.rate = 0
         self.version = ""
-        self.error: str | None = None
+        self.error = None  # the reason loading failed, kept (untranslated until shown)
         self.voice: str | None = None
         self._chunks: list[np.ndarray] = []
         self._phonemes: list[str] = []
@@ -109,25 +111,27 @@ class _Engine:
         try:
             self._load()
         except SpeechUnavailable as exc:
-            self.error = str(exc)
+            self.error = exc.args[0]
             raise
 
     def _load(self) -> None:
         try:
             import espeakng_loader
         except ImportError as exc:
-            raise SpeechUnavailable(
+            raise SpeechUnavailable(_l(
                 "eSpeak NG is not installed (the Python package espeakng-loader is missing)"
-            ) from exc
+            )) from exc
         try:
             path = espeakng_loader.get_library_path()
             data = espeakng_loader.get_data_path()
         except Exception as exc:  # the loader raises RuntimeError for a missing data folder
-            raise SpeechUnavailable(f"eSpeak NG's files are incomplete: {exc}") from exc
+            raise SpeechUnavailable(
+                _l("eSpeak NG's files are incomplete: %(error)s", error=str(exc))) from exc
         try:
             lib = ctypes.CDLL(path)
         except OSError as exc:
-            raise SpeechUnavailable(f"eSpeak NG's library could not be loaded: {exc}") from exc
+            raise SpeechUnavailable(
+                _l("eSpeak NG's library could not be loaded: %(error)s", error=str(exc))) from exc
         lib.espeak_Initialize.restype = ctypes.c_int
         lib.espeak_Initialize.argtypes = [ctypes.c_int, ctypes.c_int, ctypes.c_char_p, ctypes.c_int]
         lib.espeak_SetSynthCallback.argtypes = [_CALLBACK]
@@ -145,7 +149,8 @@ class _Engine:
         options = _INIT_PHONEME_EVENTS | _INIT_PHONEME_IPA | _INIT_DONT_EXIT
         rate = lib.espeak_Initialize(_AUDIO_OUTPUT_SYNCHRONOUS, 0, data.encode(), options)
         if rate <= 0:
-            raise SpeechUnavailable(f"eSpeak NG could not start with its data in {data}")
+            raise SpeechUnavailable(
+                _l("eSpeak NG could not start with its data in %(path)s", path=data))
         lib.espeak_SetSynthCallback(self._callback)
         self.version = (lib.espeak_Info(None) or b"").decode()
         self.rate = rate
@@ -159,9 +164,8 @@ class _Engine:
                 err = lib.espeak_SetVoiceByName(voice.encode())
                 if err != 0:
                     self.voice = None
-                    raise SpeechUnavailable(
-                        f"eSpeak NG has no voice {voice!r} ({_ERRORS.get(err, err)})"
-                    )
+                    raise SpeechUnavailable(_l("eSpeak NG has no voice %(voice)s (%(error)s)",
+                                               voice=voice, error=_ERRORS.get(err, err)))
                 self.voice = voice
             lib.espeak_SetParameter(_RATE, rate, 0)
             data = text.encode("utf-8") + b"\0"
@@ -175,7 +179,8 @@ class _Engine:
             finally:
                 self._chunks, self._phonemes = [], []
             if err != 0:
-                raise SpeechUnavailable(f"eSpeak NG could not speak ({_ERRORS.get(err, err)})")
+                raise SpeechUnavailable(
+                    _l("eSpeak NG could not speak (%(error)s)", error=_ERRORS.get(err, err)))
             return Synthesis(samples.astype(np.int16, copy=False), self.rate, phonemes)
 
 

@@ -23,6 +23,9 @@
 
 from __future__ import annotations
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
 from lms.speech import engine, tajik
 from lms.speech.encode import OPUS_RATE, encode_opus, resample
 from lms.speech.engine import SpeechUnavailable
@@ -44,11 +47,11 @@ def available() -> tuple[bool, str]:
         import soundfile
 
         if "OPUS" not in soundfile.available_subtypes("OGG"):
-            return False, "this libsndfile cannot write Ogg/Opus"
+            return False, _("This libsndfile cannot write Ogg/Opus")
     except SpeechUnavailable as exc:
         return False, str(exc)
     except (ImportError, OSError) as exc:
-        return False, f"the Opus encoder (soundfile) is not available: {exc}"
+        return False, _("The Opus encoder (soundfile) is not available: %(error)s", error=str(exc))
     return True, f"eSpeak NG {version}"
 
 
@@ -58,15 +61,16 @@ def speak(text: str, lang: str) -> bytes:
         raise ValueError(f"unknown language {lang!r}; expected one of {LANGUAGES}")
     text = (text or "").strip()
     if len(text) > MAX_CHARS:
-        raise SpeechUnavailable(f"the text is too long for one clip ({len(text)} characters)")
+        raise SpeechUnavailable(
+            _l("The text is too long for one clip (%(n)s characters)", n=len(text)))
     voice, rate = _VOICES[lang]
     if lang == "tg":
         source, phoneme_input = tajik.phonemes(text), True
     else:
         source, phoneme_input = say_numbers(text, "ru"), False
     if not source.strip(" .,!?;:"):
-        raise SpeechUnavailable("the text has nothing to read aloud")
+        raise SpeechUnavailable(_l("The text has nothing to read aloud"))
     result = engine.synthesize(source, voice, phoneme_input=phoneme_input, rate=rate)
     if result.seconds <= 0:
-        raise SpeechUnavailable("eSpeak NG made no sound for this text")
+        raise SpeechUnavailable(_l("eSpeak NG made no sound for this text"))
     return encode_opus(resample(result.samples, result.rate, OPUS_RATE), OPUS_RATE)
