@@ -24,7 +24,8 @@ The rules, in the order they apply (``docs/speech.md`` has the same with example
 3. The izofat: a final и after a consonant is unstressed (the stress stays on the word: «китоби
    ман» ki'tobi); after a vowel it is said with a й («хонаи» xo'naji).
 4. Stress: the last syllable, except that
-   - the enclitics -ро (written on the word: «китобро») and the izofat -и take no stress;
+   - the enclitics -ро (written on the word: «китобро»), the izofat -и and the copula -аст
+     written on a participle («шудааст») take no stress;
    - the verb prefixes ме-, на-, би- take it when the word ends in a personal ending (-ам, -ӣ,
      -ад, -ем, -ед, -анд): «мекунам» 'mekunam, «набошад», «бигиред»; наме- stresses на-;
      stems that only look prefixed (навис-, намо-, бин-…) are listed in :data:`NOT_PREFIXED`;
@@ -184,6 +185,8 @@ def _stressed(word: str, vowels: int, izofat: bool) -> int:
         return vowels - 2
     if word.endswith("ро") and word not in _NO_ENCLITIC_RO:
         return vowels - 2
+    if word.endswith("аст") and len(word) > 4 and word[-4] in VOWELS:
+        return vowels - 2  # the perfect: «шудааст» шу'дааст, the copula written on the word
     return vowels - 1
 
 

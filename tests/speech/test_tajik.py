@@ -98,6 +98,8 @@ def test_izofat(text, expected):
     ("китобҳо", "kitAb'hA"),       # the plural -ҳо takes it
     ("китобро", "ki'tAbRA"),       # the enclitic -ро does not
     ("А-ро", "'aRA"),              # nor when written after a hyphen
+    ("шудааст", "Su'daast"),       # nor the copula on a participle (the perfect)
+    ("даст", "'dast"),             # a word that only ends in -аст
     ("мекунам", "'mekunam"),       # ме- takes it
     ("менависем", "'menavisem"),
     ("намедонам", "'namedAnam"),   # наме-: на- takes it
