@@ -12,7 +12,7 @@ import numpy as np
 
 from lms.speech import engine, tajik
 from lms.speech.numbers import say_numbers
-from lms.speech.voice import SpeechUnavailable, speak
+from lms.speech.voice import _VOICES, SpeechUnavailable, speak
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -22,12 +22,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("-o", "--output", help="write the clip: .ogg (Opus) or .wav (raw eSpeak)")
     args = parser.parse_args(argv)
     try:
+        voice, rate = _VOICES[args.lang]
         if args.lang == "tg":
             source = tajik.phonemes(args.text)
-            result = engine.synthesize(source, "fa", phoneme_input=True, rate=140)
         else:
             source = say_numbers(args.text, "ru")
-            result = engine.synthesize(source, "ru", rate=145)
+        result = engine.synthesize(source, voice, phoneme_input=args.lang == "tg", rate=rate)
         print(source)
         print("/" + " ".join(result.phonemes) + f"/  {result.seconds:.2f} s")
         if args.output and args.output.endswith(".wav"):
