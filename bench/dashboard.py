@@ -55,7 +55,7 @@ def main(argv: list[str] | None = None) -> None:
     app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{args.database}",
                       "SECRET_KEY": secrets.token_urlsafe(32), "RATELIMIT_ENABLED": False})
     with app.app_context():
-        from lms.auth.models import Role, User
+        from lms.accounts.models import Role, User
         from lms.learn.models import ActivityDay, Event
 
         n_learners = db.session.scalar(select(func.count(User.id)).where(

@@ -107,8 +107,8 @@ def _wait(check, seconds: float = 300) -> float:
 def setup(args):
     import tempfile
 
+    from lms.accounts.services import create_learner
     from lms.admin.services import add_unit, create_facility
-    from lms.auth.services import create_learner
     from lms.content.importer import import_course
     from lms.content.loader import load_tree
     from lms.extensions import db

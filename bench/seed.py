@@ -115,9 +115,9 @@ def course_shapes():
 
 def people(writer: Writer, tables, learners: int, facilities: int, rng: random.Random):
     """Facilities, units, staff, kiosks and learners; returns learner and terminal rows."""
-    from lms.auth import services as accounts
-    from lms.auth.models import Facility, Role, Unit
-    from lms.auth.passwords import hash_secret
+    from lms.accounts import services as accounts
+    from lms.accounts.models import Facility, Role, Unit
+    from lms.accounts.passwords import hash_secret
     from lms.terminals.services import create_terminal
 
     made = []

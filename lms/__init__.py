@@ -32,7 +32,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         hops = int(app.config["PROXY_HOPS"])
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
-    from .auth.passwords import configure as configure_passwords
+    from .accounts.passwords import configure as configure_passwords
 
     configure_passwords(app.config["ARGON2_PROFILE"])
 

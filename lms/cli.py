@@ -34,7 +34,7 @@ def demo_command(password: str | None, pin: str | None, courses: bool) -> None:
     """Load (or refresh) the demo facilities, people, kiosks, courses and plans; print the
     sign-ins."""
     from . import demo
-    from .auth.services import find_staff
+    from .accounts.services import find_staff
 
     signins = demo.seed(password or demo.DEFAULT_PASSWORD, pin or demo.DEFAULT_PIN,
                         progress=_progress("Demo learners"))
@@ -64,9 +64,9 @@ def demo_command(password: str | None, pin: str | None, courses: bool) -> None:
 @click.password_option()
 def create_admin(username: str, full_name: str, password: str) -> None:
     """Create an administrator account."""
-    from .auth import services as accounts
-    from .auth.messages import account_error
-    from .auth.models import Role
+    from .accounts import services as accounts
+    from .accounts.messages import account_error
+    from .accounts.models import Role
 
     try:
         accounts.create_staff(username, full_name, Role.ADMIN, password)
@@ -84,8 +84,8 @@ learners_cli = AppGroup("learners", help="Learner accounts.")
 def import_learners(csv_file: Path) -> None:
     """Import learners from a UTF-8 CSV: learner_number, full_name, facility, unit, pin.
     Every row is checked; one bad row and nothing is imported."""
-    from .accounts_import import ImportFailed
-    from .accounts_import import import_learners as run
+    from .accounts.csv_import import ImportFailed
+    from .accounts.csv_import import import_learners as run
 
     try:
         count = run(csv_file.read_bytes(), progress=_progress("Learners"))

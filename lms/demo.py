@@ -10,8 +10,8 @@ from pathlib import Path
 from sqlalchemy import select
 
 from . import clock
-from .auth import services as accounts
-from .auth.models import Facility, Role, Unit, User
+from .accounts import services as accounts
+from .accounts.models import Facility, Role, Unit, User
 from .content.models import Course
 from .extensions import db
 from .learn.models import PlanItem

@@ -10,7 +10,7 @@ from flask_login import current_user, logout_user
 from flask_wtf.csrf import CSRFError
 
 from . import clock
-from .auth.models import Role, User
+from .accounts.models import Role, User
 from .extensions import db, login_manager
 from .terminals import services as terminals
 

@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 
 def _prepare() -> None:
     from . import create_app
-    from .auth.models import User
+    from .accounts.models import User
     from .extensions import db
 
     app = create_app()

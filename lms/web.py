@@ -11,7 +11,7 @@ from flask_babel import lazy_gettext as _l
 from werkzeug.exceptions import HTTPException
 
 from . import clock
-from .auth.models import Role, User
+from .accounts.models import Role, User
 from .i18n import remember_language
 
 ERROR_MESSAGES = {

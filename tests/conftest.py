@@ -187,7 +187,7 @@ def terminal_cookie(app, db, world):
     """A factory: an enrolled terminal's cookie for a facility code."""
     from sqlalchemy import select
 
-    from lms.auth.models import Facility
+    from lms.accounts.models import Facility
     from lms.terminals.services import cookie_value, create_terminal
 
     def make(code: str = "F1", name: str = "Test kiosk") -> str:

@@ -8,8 +8,8 @@ from __future__ import annotations
 from flask import Flask
 from sqlalchemy import select
 
-from lms.auth import services as accounts
-from lms.auth.models import Facility, Role, Unit, User
+from lms.accounts import services as accounts
+from lms.accounts.models import Facility, Role, Unit, User
 from lms.extensions import db
 from lms.terminals.services import cookie_value, create_terminal
 

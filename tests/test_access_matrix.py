@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from lms.auth.models import Facility, User
+from lms.accounts.models import Facility, User
 from lms.learn.models import Certificate, PlanItem
 from lms.terminals.models import KioskSession, Terminal
 from tests.conftest import Auth, csrf_from

@@ -39,7 +39,7 @@ def new_app(tmp: Path, url: str | None = None, *, migrate: bool = True):
 def fill(app, prefilled: int = 2000) -> dict[str, bytes]:
     """The demo people, ``prefilled`` events and two media files; returns the media by hash."""
     from lms import demo
-    from lms.auth.services import find_learner
+    from lms.accounts.services import find_learner
     from lms.content import media
     from lms.learn.models import Event
 
@@ -85,7 +85,7 @@ class Writer(threading.Thread):
         self.error: BaseException | None = None
 
     def run(self) -> None:
-        from lms.auth.services import find_learner
+        from lms.accounts.services import find_learner
         from lms.learn import events
 
         try:
@@ -262,7 +262,7 @@ def test_restore_refuses_a_database_with_data_unless_forced(tmp_path, archive):
 
 def app_writes(app) -> None:
     """Add a row through the app, as a running server would."""
-    from lms.auth.services import find_learner
+    from lms.accounts.services import find_learner
     from lms.learn import events
 
     with app.app_context():

@@ -24,8 +24,8 @@ def test_learner_list_sorts_names_alphabetically(auth, client, db, world):
     """Ғ comes before Д in the alphabet, though after it in code points."""
     from sqlalchemy import select
 
-    from lms.auth.models import Facility
-    from lms.auth.services import create_learner
+    from lms.accounts.models import Facility
+    from lms.accounts.services import create_learner
 
     facility = db.session.scalar(select(Facility).where(Facility.code == "F1"))
     create_learner("1901", "Дилшод Умаров", facility, None, "1234")

@@ -1,6 +1,6 @@
 from sqlalchemy import func, select
 
-from lms.auth.models import Role, User
+from lms.accounts.models import Role, User
 from lms.terminals.models import Terminal
 
 

@@ -11,7 +11,7 @@ import pytest
 from babel.messages.pofile import read_po
 from sqlalchemy import select
 
-from lms.auth.models import User
+from lms.accounts.models import User
 from lms.terminals.models import Terminal
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -1,6 +1,6 @@
 from sqlalchemy import func, select
 
-from lms.auth.models import Role, User
+from lms.accounts.models import Role, User
 
 GOOD = """learner_number,full_name,facility,unit,pin
 3001,Ҷӯрабек Ғаниев,F1,Блоки А,1234

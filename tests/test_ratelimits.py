@@ -63,7 +63,7 @@ def database(tmp_path_factory):
     from sqlalchemy import select
 
     from lms import demo
-    from lms.auth.models import Facility
+    from lms.accounts.models import Facility
     from lms.migrate import upgrade
     from lms.terminals.services import cookie_value, create_terminal
     from tests.conftest import make_config
@@ -126,7 +126,7 @@ def test_account_limit_counts_attempts_from_every_kiosk(make_app):
     # Another account is not affected.
     assert attempt(client, "1002", pin="1234", address="127.0.0.7") == 302
 
-    from lms.auth.services import find_learner
+    from lms.accounts.services import find_learner
 
     with app.app_context():  # the lockout counted only the tries that reached the view
         assert find_learner("1001").failed_attempts == 3

@@ -8,8 +8,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import aliased, joinedload
 
 from .. import clock
+from ..accounts.models import Facility, Role, Unit, User
 from ..audit.models import AuditEntry
-from ..auth.models import Facility, Role, Unit, User
 from ..extensions import db
 from ..terminals.services import end_sessions
 

@@ -8,11 +8,11 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 
+from ..accounts import services as accounts
+from ..accounts.access import admin_required
+from ..accounts.messages import account_error
+from ..accounts.models import Facility, Role, Unit
 from ..audit.services import record as audit
-from ..auth import services as accounts
-from ..auth.access import admin_required
-from ..auth.messages import account_error
-from ..auth.models import Facility, Role, Unit
 from ..extensions import db
 from ..forms import choices
 from ..staff.forms import TransferForm

@@ -9,7 +9,7 @@ from sqlalchemy import JSON, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .. import clock
-from ..auth.models import User
+from ..accounts.models import User
 from ..extensions import db
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..auth.models import User
+from ..accounts.models import User
 from ..extensions import db
 from .models import AuditEntry
 

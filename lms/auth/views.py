@@ -8,13 +8,13 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
 from .. import clock
+from ..accounts import services as accounts
 from ..extensions import db
 from ..ratelimits import signin_limited
 from ..security import set_terminal_cookie
 from ..terminals import services as terminals
 from ..web import home_for, safe_next
 from . import bp
-from . import services as accounts
 from .forms import EnrollForm, LearnerSignInForm, StaffSignInForm
 
 KEYPAD_FIELDS = ("learner_number", "pin")

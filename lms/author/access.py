@@ -11,8 +11,8 @@ from flask import abort
 from flask_login import current_user
 from sqlalchemy import select
 
-from ..auth.access import role_required
-from ..auth.models import Role, User
+from ..accounts.access import role_required
+from ..accounts.models import Role, User
 from ..content.models import Course
 from ..extensions import db
 from ..staff.models import OWNER, CourseStaff

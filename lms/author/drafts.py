@@ -17,7 +17,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from .. import clock
-from ..auth.models import User
+from ..accounts.models import User
 from ..content.check import check_lesson_text
 from ..content.decodability import taught_for
 from ..content.lesson import LANGS, lesson_file_name

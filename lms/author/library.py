@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from flask_babel import gettext as _
 
-from ..auth.models import User
+from ..accounts.models import User
 from ..content import media
 from ..content.lesson import RECORD_RE, lesson_file_name
 from ..content.models import Course, MediaFile

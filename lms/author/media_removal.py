@@ -17,9 +17,9 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from sqlalchemy import and_, func, select
 
+from ..accounts.models import User
+from ..accounts.models import User as Account
 from ..audit.services import record as audit
-from ..auth.models import User
-from ..auth.models import User as Account
 from ..content import media
 from ..content.lesson import lesson_file_name
 from ..content.models import Course, Lesson, LessonSnapshot, MediaFile

@@ -18,7 +18,7 @@ from sqlalchemy import JSON, Enum, ForeignKey, Index, String, Text, UniqueConstr
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .. import clock
-from ..auth.models import User
+from ..accounts.models import User
 from ..content.models import Course
 from ..extensions import db
 

@@ -16,8 +16,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from .. import clock
+from ..accounts.models import Role, User
 from ..audit.services import record as audit
-from ..auth.models import Role, User
 from ..content import media
 from ..content.importer import import_course
 from ..content.lesson import lesson_file_name

@@ -5,8 +5,8 @@ from __future__ import annotations
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from ..accounts.models import Role, User
 from ..audit.services import record as audit
-from ..auth.models import Role, User
 from ..content.models import Course
 from ..extensions import db
 from ..staff.models import EDITOR, OWNER, CourseStaff

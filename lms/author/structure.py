@@ -10,8 +10,8 @@ import yaml
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from ..accounts.models import User
 from ..audit.services import record as audit
-from ..auth.models import User
 from ..content.lesson import LANGS, is_valid_id, lesson_file_name
 from ..content.models import Category, Course
 from ..extensions import db

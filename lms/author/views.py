@@ -6,7 +6,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from ..auth.models import User
+from ..accounts.models import User
 from ..extensions import db
 from ..forms import choices
 from ..staff.models import CourseStaff

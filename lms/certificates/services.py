@@ -7,7 +7,7 @@ from markupsafe import Markup
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from ..auth.models import Facility
+from ..accounts.models import Facility
 from ..codes import normalize_code
 from ..extensions import db
 from ..learn.models import Certificate

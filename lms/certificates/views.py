@@ -6,8 +6,8 @@ from flask import abort, render_template, request, url_for
 from flask_babel import force_locale
 from flask_login import current_user
 
+from ..accounts.access import ensure_facility, officer_required, staff_required
 from ..audit.services import record as audit
-from ..auth.access import ensure_facility, officer_required, staff_required
 from ..extensions import db
 from ..i18n import current_language
 from ..learn.models import Certificate

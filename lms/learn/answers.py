@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import make_transient_to_detached
 
 from .. import clock
-from ..auth.models import User
+from ..accounts.models import User
 from ..content import grading, reading
 from ..content.models import Exercise, is_graded
 from ..content.reading import LessonReading

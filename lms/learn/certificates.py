@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from ..auth.models import User
+from ..accounts.models import User
 from ..codes import new_code, shown
 from ..extensions import db
 from .models import Certificate

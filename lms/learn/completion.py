@@ -10,7 +10,7 @@ import math
 from sqlalchemy import select
 
 from .. import clock
-from ..auth.models import User
+from ..accounts.models import User
 from ..content.models import Course, Lesson
 from ..extensions import db
 from . import certificates, events

@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from ..auth.models import User
+from ..accounts.models import User
 from ..extensions import db
 from .models import Event
 

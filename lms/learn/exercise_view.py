@@ -8,7 +8,7 @@ from typing import Any
 from flask import render_template
 from flask_babel import gettext as _
 
-from ..auth.models import User
+from ..accounts.models import User
 from ..content import grading
 from ..content.models import Exercise
 from ..content.reading import LessonReading

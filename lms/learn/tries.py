@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import bindparam, case, func, select
 
-from ..auth.models import User
+from ..accounts.models import User
 from ..content.models import Exercise, Lesson, is_graded
 from ..extensions import db
 from .models import Attempt, LessonProgress, Status

@@ -5,7 +5,7 @@ Plain functions; they add and flush, never commit."""
 from __future__ import annotations
 
 from .. import clock
-from ..auth.models import User
+from ..accounts.models import User
 from ..content.models import Lesson
 from ..extensions import db
 from . import events

@@ -8,7 +8,7 @@ from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from ..auth.access import learner_required
+from ..accounts.access import learner_required
 from ..content import reading
 from ..content.models import Course, Exercise, Lesson
 from ..content.reading import LessonReading

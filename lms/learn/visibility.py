@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import and_, bindparam, func, select
 from sqlalchemy.orm import defaultload, defer, joinedload
 
-from ..auth.models import User
+from ..accounts.models import User
 from ..content import reading
 from ..content.models import Course, Exercise, Lesson
 from ..content.reading import LessonReading

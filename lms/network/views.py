@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import render_template
 from sqlalchemy.exc import DBAPIError
 
-from ..auth.access import admin_required
+from ..accounts.access import admin_required
 from ..extensions import db
 from . import bp
 from .ranges import current_number

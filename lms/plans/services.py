@@ -7,8 +7,8 @@ from datetime import date
 from sqlalchemy import func, select
 
 from .. import clock
-from ..auth.access import scope_query
-from ..auth.models import Role, Unit, User
+from ..accounts.access import scope_query
+from ..accounts.models import Role, Unit, User
 from ..content.models import Course
 from ..extensions import db
 from ..learn.models import PlanItem

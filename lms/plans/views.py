@@ -10,9 +10,9 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
+from ..accounts.access import ensure_facility, officer_required, scope_query
+from ..accounts.models import Unit
 from ..audit.services import record as audit
-from ..auth.access import ensure_facility, officer_required, scope_query
-from ..auth.models import Unit
 from ..content.models import Course
 from ..extensions import db
 from ..forms import choices

@@ -8,7 +8,7 @@ from datetime import date, datetime, time, timedelta
 from sqlalchemy import and_, case, distinct, func, or_, select
 
 from .. import clock
-from ..auth.models import Unit, User
+from ..accounts.models import Unit, User
 from ..content.models import Course, Lesson
 from ..extensions import db
 from ..learn.models import ActivityDay, Certificate, LessonProgress, PlanItem, Status

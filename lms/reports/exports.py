@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from sqlalchemy import and_, case, func, literal, select, union
 
 from .. import clock
-from ..auth.models import Facility, Unit, User
+from ..accounts.models import Facility, Unit, User
 from ..content.models import Course, Lesson
 from ..extensions import db
 from ..learn.models import Certificate, LessonProgress, PlanItem, Status

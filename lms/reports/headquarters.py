@@ -8,8 +8,8 @@ from datetime import date, timedelta
 from sqlalchemy import and_, case, distinct, func, select
 
 from .. import clock
-from ..auth.access import scope_query
-from ..auth.models import Facility, Role, User
+from ..accounts.access import scope_query
+from ..accounts.models import Facility, Role, User
 from ..content.models import Lesson
 from ..extensions import db
 from ..learn.models import ActivityDay, Certificate, LessonProgress, PlanItem, Status

@@ -8,9 +8,9 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from .. import clock
+from ..accounts.access import admin_required, officer_required
+from ..accounts.models import Facility
 from ..audit.services import record as audit
-from ..auth.access import admin_required, officer_required
-from ..auth.models import Facility
 from ..extensions import db
 from ..i18n import current_language
 from ..staff.filters import choices, from_args

@@ -16,7 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from .. import clock
-from ..auth.models import Facility, User
+from ..accounts.models import Facility, User
 from ..content.models import Course, Exercise, Lesson
 from ..extensions import db
 from ..learn.models import Event

@@ -10,12 +10,12 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
 
-from ..accounts_import import COLUMNS, ImportFailed, RowError, import_learners
+from ..accounts import services as accounts
+from ..accounts.access import ensure_facility, officer_required
+from ..accounts.csv_import import COLUMNS, ImportFailed, RowError, import_learners
+from ..accounts.messages import account_error
+from ..accounts.models import Role, Unit, User
 from ..audit.services import record as audit
-from ..auth import services as accounts
-from ..auth.access import ensure_facility, officer_required
-from ..auth.messages import account_error
-from ..auth.models import Role, Unit, User
 from ..extensions import db
 from ..forms import choices
 from . import bp, services

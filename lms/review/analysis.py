@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import Text, and_, case, cast, func, select
 from sqlalchemy.orm import selectinload
 
-from ..auth.models import User
+from ..accounts.models import User
 from ..content import reading
 from ..content.models import Course, Exercise, Lesson
 from ..extensions import db

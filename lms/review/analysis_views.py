@@ -6,8 +6,8 @@ from flask import abort, render_template, request
 from flask_login import current_user
 from sqlalchemy import select
 
-from ..auth.access import staff_required
-from ..auth.models import Role, User
+from ..accounts.access import staff_required
+from ..accounts.models import Role, User
 from ..content.models import Course
 from ..extensions import db
 from ..i18n import current_language

@@ -7,9 +7,9 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from .. import clock
+from ..accounts.access import ensure_facility, officer_required
+from ..accounts.models import Facility
 from ..audit.services import record as audit
-from ..auth.access import ensure_facility, officer_required
-from ..auth.models import Facility
 from ..extensions import db
 from ..forms import choices
 from ..staff.forms import ActionForm

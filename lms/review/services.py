@@ -9,8 +9,8 @@ from sqlalchemy import Float, and_, cast, func, or_, select
 from sqlalchemy.orm import joinedload
 
 from .. import clock
-from ..auth.access import scope_query
-from ..auth.models import Facility, Role, Unit, User
+from ..accounts.access import scope_query
+from ..accounts.models import Facility, Role, Unit, User
 from ..content.models import Lesson
 from ..extensions import db
 from ..learn.models import LessonProgress, PlanItem, Status

@@ -6,10 +6,10 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from ..accounts import services as accounts
+from ..accounts.access import ensure_facility, officer_required, staff_required
+from ..accounts.models import Role, Unit
 from ..audit.services import record as audit
-from ..auth import services as accounts
-from ..auth.access import ensure_facility, officer_required, staff_required
-from ..auth.models import Role, Unit
 from ..extensions import db
 from ..forms import choices
 from ..i18n import current_language

@@ -10,8 +10,8 @@ from flask import abort
 from sqlalchemy import Select, select
 from sqlalchemy.orm import joinedload
 
-from ..auth.access import ensure_facility, scope_query
-from ..auth.models import Facility, Role, Unit, User
+from ..accounts.access import ensure_facility, scope_query
+from ..accounts.models import Facility, Role, Unit, User
 from ..content.models import Course
 from ..extensions import db
 

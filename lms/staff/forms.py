@@ -8,7 +8,7 @@ from sqlalchemy.orm import selectinload
 from wtforms import DateField, SelectField
 from wtforms.validators import DataRequired, Optional
 
-from ..auth.models import Facility
+from ..accounts.models import Facility
 from ..extensions import db
 from ..forms import choices
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from flask import abort
 from flask_login import current_user
 
-from ..auth.access import ensure_facility
-from ..auth.models import Role, User
+from ..accounts.access import ensure_facility
+from ..accounts.models import Role, User
 from ..extensions import db
 
 

@@ -8,7 +8,7 @@ from sqlalchemy import ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .. import clock
-from ..auth.models import User
+from ..accounts.models import User
 from ..content.models import Course
 from ..extensions import db
 

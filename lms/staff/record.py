@@ -12,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from .. import clock
-from ..auth.models import User
+from ..accounts.models import User
 from ..content import reading
 from ..content.models import Course, Exercise, Lesson
 from ..extensions import db

@@ -8,7 +8,7 @@ from datetime import date
 
 from sqlalchemy import and_, exists, func, select
 
-from ..auth.models import User
+from ..accounts.models import User
 from ..content.models import Lesson
 from ..learn.models import ActivityDay, Certificate, PlanItem
 

@@ -8,7 +8,7 @@ from sqlalchemy import ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .. import clock
-from ..auth.models import Facility, User
+from ..accounts.models import Facility, User
 from ..extensions import db
 
 

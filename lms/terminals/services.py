@@ -12,7 +12,7 @@ from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import joinedload
 
 from .. import clock
-from ..auth.models import Facility, User
+from ..accounts.models import Facility, User
 from ..codes import new_code, normalize_code, shown
 from ..extensions import db
 from .models import EnrollmentCode, KioskSession, Terminal

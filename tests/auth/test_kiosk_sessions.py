@@ -102,6 +102,6 @@ def test_retired_terminal_refuses_learners(app, auth, client, db, world, termina
 
 
 def world_facility_id(db, code):
-    from lms.auth.models import Facility
+    from lms.accounts.models import Facility
 
     return db.session.scalar(select(Facility.id).where(Facility.code == code))

@@ -3,8 +3,8 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from lms import clock
+from lms.accounts.models import User
 from lms.audit.models import AuditEntry
-from lms.auth.models import User
 from tests.conftest import csrf_from
 
 

@@ -9,8 +9,8 @@ import zlib
 import pytest
 from sqlalchemy import select
 
-from lms.auth import services as accounts
-from lms.auth.models import Facility, Role, User
+from lms.accounts import services as accounts
+from lms.accounts.models import Facility, Role, User
 from lms.author import drafts, structure
 from lms.author.structure import Settings
 from tests.learn.conftest import kiosk, learner  # noqa: F401 (shared fixtures)

@@ -124,7 +124,7 @@ def test_an_older_version_a_learner_still_reads_counts(db, ctx, course, apple, l
                                                        reviewer):
     """A learner part-way through keeps the version they started: its picture stays until
     they finish or leave."""
-    from lms.auth.models import User
+    from lms.accounts.models import User
     from lms.content.models import Lesson
     from lms.learn import viewing
 

@@ -87,7 +87,7 @@ def enrolled_terminal(live_server):
     """A factory: enroll a terminal in facility ``code`` and return its cookie value."""
     from sqlalchemy import select
 
-    from lms.auth.models import Facility
+    from lms.accounts.models import Facility
     from lms.terminals.services import cookie_value, create_terminal
 
     def make(code: str = "F1", name: str = "Browser kiosk") -> str:

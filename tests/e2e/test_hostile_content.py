@@ -53,8 +53,8 @@ def _hostile_course(tmp_path):
 
 
 def test_hostile_content_executes_nothing(browser, live_server, enrolled_terminal, tmp_path):
-    from lms.accounts_import import import_learners
-    from lms.auth.models import User
+    from lms.accounts.csv_import import import_learners
+    from lms.accounts.models import User
     from lms.content.check import check_path
     from lms.content.importer import import_course
 

@@ -10,7 +10,7 @@ import pytest
 from playwright.sync_api import expect
 from sqlalchemy import select
 
-from lms.auth.models import User
+from lms.accounts.models import User
 from lms.content.models import Course
 from lms.extensions import db
 from tests.author.conftest import png

@@ -161,8 +161,8 @@ def network(tmp_path_factory):
 
 
 def _seed_facility(app, code: str, learners: int) -> None:
+    from lms.accounts.services import create_learner
     from lms.admin.services import add_unit, create_facility
-    from lms.auth.services import create_learner
     from lms.extensions import db
 
     with app.app_context():
@@ -175,7 +175,7 @@ def _seed_facility(app, code: str, learners: int) -> None:
 
 def _answer(app, code: str, per_learner: int = 3) -> None:
     """Every learner of the facility answers ``per_learner`` exercises (and an event each)."""
-    from lms.auth.models import Facility, Role, User
+    from lms.accounts.models import Facility, Role, User
     from lms.content.models import Exercise
     from lms.extensions import db
     from lms.learn import events
@@ -291,8 +291,8 @@ def test_two_facilities_and_headquarters(network):
     assert "umed_from_f2: streaming" in _cli(hq, "status")
 
     # Headquarters' page shows both facilities streaming.
-    from lms.auth.models import Role
-    from lms.auth.services import create_staff
+    from lms.accounts.models import Role
+    from lms.accounts.services import create_staff
     from tests.conftest import Auth
 
     with hq.app_context():

@@ -5,7 +5,7 @@ import re
 import pytest
 from sqlalchemy import select
 
-from lms.auth.models import User
+from lms.accounts.models import User
 from lms.learn import answers, viewing
 from lms.review import analysis
 from lms.staff.filters import Filters

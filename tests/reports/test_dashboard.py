@@ -6,7 +6,7 @@ from datetime import timedelta
 from sqlalchemy import func, select
 
 from lms import clock
-from lms.auth.models import User
+from lms.accounts.models import User
 from lms.learn.models import ActivityDay, Event, PlanItem
 from lms.reports import dashboard
 from lms.staff.filters import Filters

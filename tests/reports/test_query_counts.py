@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import insert, select
 
 from lms import clock
-from lms.auth.models import Facility, Role, User
+from lms.accounts.models import Facility, Role, User
 from lms.learn.models import Event, LessonProgress, PlanItem, Status
 from tests.conftest import count_queries
 

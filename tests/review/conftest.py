@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from lms.auth.models import User
+from lms.accounts.models import User
 from lms.content import grading, reading
 from lms.content.models import Exercise, Lesson
 from lms.learn import answers, viewing

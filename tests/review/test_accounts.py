@@ -4,8 +4,8 @@ import io
 
 from sqlalchemy import select
 
+from lms.accounts.models import Facility
 from lms.audit.models import AuditEntry
-from lms.auth.models import Facility
 from lms.terminals.models import KioskSession
 from tests.conftest import Auth, csrf_from
 from tests.review.conftest import learner_by_number

@@ -1,7 +1,7 @@
 import pytest
 from sqlalchemy import select
 
-from lms.auth.models import User
+from lms.accounts.models import User
 from lms.terminals.models import Terminal
 from tests.conftest import csrf_from
 

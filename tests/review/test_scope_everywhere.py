@@ -3,7 +3,7 @@
 import pytest
 from sqlalchemy import select
 
-from lms.auth.models import Facility, Unit
+from lms.accounts.models import Facility, Unit
 from lms.learn.models import Certificate, PlanItem
 from lms.terminals.models import KioskSession, Terminal
 from lms.terminals.services import start_session

@@ -9,10 +9,10 @@ from dataclasses import dataclass
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from .auth import services as accounts
-from .auth.messages import account_error
-from .auth.models import Facility, Unit
-from .extensions import db
+from ..extensions import db
+from . import services as accounts
+from .messages import account_error
+from .models import Facility, Unit
 
 COLUMNS = ("learner_number", "full_name", "facility", "unit", "pin")
 
