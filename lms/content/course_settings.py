@@ -265,3 +265,20 @@ def read_kiosk(value: Any, line: int, literacy: bool, where: str,
             problems.error(where, value.line_of("machine_voice"), _(
                 "machine_voice lists languages with true or false (tg: true, ru: false)"))
     return KioskSettings.from_dict(data, literacy)
+
+
+def kiosk_of(course: Any) -> KioskSettings:
+    """How the kiosk presents a stored course (``Course.settings``)."""
+    from .models import Category
+
+    return KioskSettings.from_dict((course.settings or {}).get("kiosk"),
+                                   course.category is Category.LITERACY)
+
+
+def placement_of(course: Any) -> Placement | None:
+    """A stored course's placement parts, or None when it has no placement test."""
+    data = (course.settings or {}).get("placement")
+    if not data:
+        return None
+    return Placement(data["lesson"], tuple(
+        PlacementPart(p["id"], tuple(p["exercises"]), tuple(p["modules"])) for p in data["parts"]))

@@ -47,6 +47,11 @@ def import_course(source: CourseSource, progress: Progress | None = None) -> Cou
     course.sequential = source.sequential
     course.languages = list(source.languages)
     course.source = source.source
+    course.settings = {
+        "kiosk": source.kiosk.to_dict(),
+        "placement": source.placement.to_dict() if source.placement else None,
+        "literacy": source.literacy.to_dict() if source.literacy else None,
+    }
     course.retired_at = None
     course.published_at = course.published_at or now  # an import publishes
     _store_media(course, source)

@@ -62,6 +62,9 @@ class Course(db.Model):
     languages: Mapped[list[str]] = mapped_column(JSON, default=list)
     # course.yml exactly as written, so an export gives back the same bytes.
     source: Mapped[str] = mapped_column(Text, default="")
+    # course.yml's optional parts as read: {"kiosk": {...}, "placement": {...} | None,
+    # "literacy": {...} | None} (see ``course_settings``; read them with ``settings_of``).
+    settings: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     published_at: Mapped[datetime | None]
     retired_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=clock.now)
