@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from sqlalchemy import text
 from sqlalchemy.engine import Connection
 
-from ..models import metadata
+from ..extensions import db
 
 SPAN = 10**12
 MAX_NUMBER = (2**63 - 1) // SPAN - 1
@@ -73,7 +73,7 @@ def check_number(number: int) -> Range:
 def sequences(conn: Connection) -> dict[str, str]:
     """table → the sequence behind its ``id`` column."""
     found = {}
-    for table in metadata.sorted_tables:
+    for table in db.metadata.sorted_tables:  # every model is loaded once the app is made
         if "id" not in table.c:
             continue
         seq = conn.scalar(text("SELECT pg_get_serial_sequence(:t, 'id')"), {"t": table.name})
@@ -106,7 +106,7 @@ def number_sequences(conn: Connection, rng: Range) -> None:
 
 def _references(table_names: tuple[str, ...]):
     """Every (table, column) that holds an id of one of ``table_names``, with its FK."""
-    for table in metadata.sorted_tables:
+    for table in db.metadata.sorted_tables:  # every model is loaded once the app is made
         for fk in table.foreign_keys:
             if fk.column.table.name in table_names and fk.column.name == "id":
                 yield table.name, fk.parent.name, fk.constraint
