@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import math
-import re
 from decimal import Decimal
 
 from .gift_answers import TRUE_FALSE, number_text
 from .gift_model import Answer, Question
 
-COLON_RUN = re.compile(r"::+")
 INDENT = "  "
 PREFIX_STARTS = ("[", "%", "//", "$")
 
@@ -49,10 +47,9 @@ def _escape_chars(text: str, chars: str) -> str:
 
 
 def escape(text: str, *, real_newlines: bool = True) -> str:
-    """Escape ``\\ ~ = # { }`` and runs of ``:``; newlines stay real where that is safe."""
-    out = _escape_chars(text, "~=#{}")
-    out = COLON_RUN.sub(lambda m: "\\:" * len(m.group()), out)
-    return _newlines(out, real_newlines)
+    """Escape ``\\ ~ = # { } :`` as Moodle's own exporter does (a single ``:`` too, which
+    strict parsers read as a title or a tolerance); newlines stay real where that is safe."""
+    return _newlines(_escape_chars(text, "~=#{}:"), real_newlines)
 
 
 def escape_all(text: str) -> str:
@@ -144,8 +141,9 @@ def _write_numerical(q: Question) -> str:
             continue
         weight = "" if a.fraction == 1.0 else f"%{weight_text(a.fraction)}%"
         items.append("=" + weight + _number(a) + _feedback(a, q.fmt))
-    if len(items) == 1 and items[0].startswith("=") and not items[0].startswith("=%"):
-        return "#" + items[0][1:] + _general(q)
+    only = q.answers[0] if len(q.answers) == 1 else None
+    if only is not None and not only.catch_all and only.fraction == 1.0 and not only.feedback:
+        return "#" + items[0][1:] + _general(q)  # {#4500}; with feedback {#=4500#…}
     return _lines(q, items, opener="#")
 
 

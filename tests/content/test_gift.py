@@ -551,3 +551,25 @@ def test_dump_refuses_what_gift_cannot_say():
     single = one("{a -> b#c -> d}")
     assert single.type == "shortanswer" and parse(dump([single])) == [single]
     assert dump([]) == ""
+
+
+def test_export_escapes_every_special_character_as_moodle_does():
+    """A single ':' too: strict parsers read it as a title or a numeric tolerance."""
+    from lms.content.gift_dump import dump
+
+    question = parse_all("::t:: Соат 8\\:30 аст. Ҷавоб\\: {=ҳа#Бале\\: дуруст ~не}")[0][0]
+    text = dump([question])
+    assert "8\\:30" in text and "Ҷавоб\\:" in text and "Бале\\: дуруст" in text
+    assert ":30" not in text.replace("\\:", "")
+    assert parse_all(text)[0][0].text == question.text
+
+
+def test_export_writes_a_numeric_answer_with_feedback_in_full():
+    from lms.content.gift_dump import dump
+
+    with_feedback = parse_all("::n:: Чанд сомонӣ? {#4500#Бале, 4500 сомонӣ.}")[0][0]
+    written = dump([with_feedback])
+    assert "=4500#Бале, 4500 сомонӣ." in written and "{#4500#" not in written
+    assert parse_all(written)[0][0].answers[0].feedback == "Бале, 4500 сомонӣ."
+    plain = parse_all("::n:: Чанд сомонӣ? {#4500}")[0][0]
+    assert "{#4500}" in dump([plain])
