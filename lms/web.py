@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+import csv
 import hashlib
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from flask import Flask, current_app, has_request_context, render_template, request, url_for
+from flask import Request as FlaskRequest
 from flask_babel import lazy_gettext as _l
-from werkzeug.exceptions import HTTPException
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+from werkzeug.datastructures import ImmutableMultiDict
+from werkzeug.exceptions import BadRequest, HTTPException
+from werkzeug.routing import IntegerConverter
 
 from . import clock
 from .auth.models import Role, User
-from .i18n import remember_language
 
 ERROR_MESSAGES = {
     400: _l("The request could not be understood."),
@@ -39,7 +44,7 @@ def home_for(user: User) -> str:
         Role.LEARNER: url_for("learn.home"),
         Role.ADMIN: url_for("admin.index"),
         Role.OFFICER: url_for("review.index"),
-        Role.LECTURER: url_for("review.index"),
+        Role.LECTURER: url_for("author.index"),
     }[user.role]
 
 
@@ -53,6 +58,99 @@ def safe_next(target: str | None) -> str | None:
     if "\\" in target:
         return None
     return target
+
+
+# Numbers from outside: every id is a 32-bit column on PostgreSQL, so no number a user can send
+# is larger than that. Checked in one place for each way a number comes in: the ``int``
+# converter of every route, ``request.args``/``request.form`` ``.get(..., type=int)`` and
+# ``int_arg``, and, behind them, every number a statement hands to the database.
+ID_MAX = 2**31 - 1
+DB_INT_MIN, DB_INT_MAX = -(2**63), 2**63 - 1  # what SQLite and PostgreSQL's bigint hold
+
+
+class IdConverter(IntegerConverter):
+    """``<int:...>`` in a route: digits up to ``ID_MAX``; anything larger is a 404."""
+
+    def __init__(self, map, fixed_digits: int = 0, min: int | None = None,  # noqa: A002
+                 max: int | None = ID_MAX, signed: bool = False) -> None:  # noqa: A002
+        super().__init__(map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
+
+
+def parse_int(value: object, *, low: int = -ID_MAX, high: int = ID_MAX) -> int:
+    """``value`` as an int within [low, high]; ValueError otherwise (the shared parser)."""
+    if isinstance(value, bool):
+        raise ValueError("not a number")
+    text = str(value).strip()
+    if len(text) > 20:  # int() of a huge string is slow; no id has that many digits
+        raise ValueError("too long")
+    number = int(text)
+    if not low <= number <= high:
+        raise ValueError("out of range")
+    return number
+
+
+class BoundedArgs(ImmutableMultiDict):
+    """Query and form fields whose ``get(key, type=int)`` refuses numbers out of range: the
+    value is then ignored (``default``), like any other value that is not a number."""
+
+    def get(self, key, default=None, type=None):  # noqa: A002
+        if type is int:
+            try:
+                return parse_int(self[key])
+            except (KeyError, ValueError):
+                return default
+        return super().get(key, default, type)
+
+
+class Request(FlaskRequest):
+    parameter_storage_class = BoundedArgs
+
+
+def int_arg(name: str, default: int | None = None, *, low: int = -ID_MAX,
+            high: int = ID_MAX) -> int | None:
+    """A number from the query string (``?page=``, ``?unit=``...), or ``default``."""
+    try:
+        return parse_int(request.args[name], low=low, high=high)
+    except (KeyError, ValueError):
+        return default
+
+
+class NumberOutOfRange(BadRequest):
+    """A number too large for the database reached a statement: a 400, not a 500."""
+
+
+def _too_large(value: object) -> bool:
+    return type(value) is int and not DB_INT_MIN <= value <= DB_INT_MAX
+
+
+def _check_parameters(conn, cursor, statement, parameters, context, executemany):
+    """Before any statement: no parameter is a number the database cannot hold."""
+    rows = parameters if isinstance(parameters, list) else [parameters]
+    for row in rows:
+        values = row.values() if isinstance(row, dict) else row
+        if isinstance(values, tuple | list | type({}.values())):
+            for value in values:
+                if _too_large(value):
+                    raise NumberOutOfRange()
+        elif _too_large(values):
+            raise NumberOutOfRange()
+    return statement, parameters
+
+
+def install_number_checks(app: Flask) -> None:
+    """The bounded converter, query/form parser and database check for ``app``."""
+    app.request_class = Request
+    app.url_map.converters["int"] = IdConverter
+    # Routes registered before this call were built with the default converter: bound them too.
+    for rule in app.url_map.iter_rules():
+        for name, converter in list(rule._converters.items()):
+            if type(converter) is IntegerConverter:
+                bounded = IdConverter(app.url_map, fixed_digits=converter.fixed_digits,
+                                      min=converter.min, max=converter.max or ID_MAX,
+                                      signed=converter.signed)
+                rule._converters[name] = bounded
+    if not event.contains(Engine, "before_cursor_execute", _check_parameters):
+        event.listen(Engine, "before_cursor_execute", _check_parameters, retval=True)
 
 
 _asset_urls: dict[tuple[str, str], str] = {}
@@ -79,9 +177,12 @@ def _render_error(error: HTTPException):
 
 
 def init_app(app: Flask) -> None:
-    app.before_request(remember_language)
+    install_number_checks(app)
     app.jinja_env.globals.update(asset_url=asset_url, role_names=ROLE_NAMES, now=clock.now)
     app.register_error_handler(HTTPException, _render_error)
+    # A CSV file parsed by a view that does not report its bad lines itself: a 400, not a 500.
+    app.register_error_handler(csv.Error, lambda _error: _render_error(
+        BadRequest(description=str(ERROR_MESSAGES[400]))))
 
     @app.errorhandler(500)
     def _server_error(error):  # pragma: no cover - exercised by hardening tests

@@ -31,7 +31,7 @@ RULES = {
 ROUTES = {
     "static": "public", "health.healthz": "public", "content.media": "public",
     "auth.signin": "public", "auth.staff_signin": "public", "auth.enroll": "public",
-    "auth.signout": "public", "auth.keepalive": "learner",
+    "auth.signout": "public", "auth.set_language": "public", "auth.keepalive": "learner",
     "learn.home": "learner", "learn.resume": "learner", "learn.course": "learner",
     "learn.lesson": "learner", "learn.answer": "learner", "learn.retake": "learner",
     "learn.certificates": "learner",
@@ -49,7 +49,8 @@ ROUTES = {
     "review.courses": "analysis", "review.course_analysis": "analysis",
     "admin.index": "admin", "admin.audit_log": "admin", "admin.create_facility": "admin",
     "admin.add_unit": "admin", "admin.create_staff": "admin",
-    "admin.transfer_learner": "admin", "reports.headquarters_page": "admin",
+    "admin.transfer_learner": "admin", "admin.staff_account": "admin",
+    "admin.staff_action": "admin", "admin.set_staff_password": "admin", "reports.headquarters_page": "admin",
     "author.index": "author", "author.new_course": "author", "author.course": "author",
     "author.edit_settings": "author", "author.add_module": "author",
     "author.add_lesson": "author", "author.move_module": "author",
@@ -112,7 +113,8 @@ def objects(app, db, world, sample_course, terminal_cookie):
         "terminal_id": terminal.id, "session_id": ks.id, "facility_id": f1.id,
         "key": lesson.key, "lang": "tg", "name": "letter-a", "member_id": member.id,
         "media_id": sample_course.media[0].id, "submission_id": submission.id,
-        "revision_id": changed.id, "path": path,
+        "revision_id": changed.id, "path": path, "user_id": lecturer.id,
+        "action": "end-sessions",
         "compare": {"a": revisions[path].id, "b": changed.id},
         "filename": "kiosk.css", "media_url": media_url, "terminal_cookies": {
             "F1": terminal_cookie("F1", "Matrix 1"), "F2": terminal_cookie("F2", "Matrix 2")},
