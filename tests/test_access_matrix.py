@@ -188,3 +188,65 @@ def test_access_matrix(app, db, objects, who):
                 client = _sign_in(app, who, objects)  # a refusal may have signed them out
                 token = _token(client)
     assert not problems, "\n".join(problems)
+
+
+# A number no column holds, sent in every place a number can go.
+HUGE = "9" * 20
+NUMBER_QUERY = ("page", "unit", "facility", "course", "learner", "stalled", "a", "b")
+
+
+def _form_field_names() -> set[str]:
+    """Every field of every form in the application."""
+    from flask_wtf import FlaskForm
+    from wtforms.fields.core import UnboundField
+
+    import lms.admin.forms, lms.auth.forms, lms.author.forms, lms.plans.forms  # noqa: E401,F401
+    import lms.review.forms  # noqa: F401
+
+    names: set[str] = set()
+    todo = [FlaskForm]
+    while todo:
+        cls = todo.pop()
+        todo.extend(cls.__subclasses__())
+        names.update(n for n, v in vars(cls).items() if isinstance(v, UnboundField))
+    return names
+
+
+def _huge_url(app, rule, objects) -> str:
+    """The rule's URL with every number in the path as HUGE (other arguments real)."""
+    from werkzeug.routing import IntegerConverter
+
+    url = _url(app, rule, objects)
+    for name, converter in rule._converters.items():
+        if isinstance(converter, IntegerConverter):
+            url = url.replace(str(objects.get(name, "")), HUGE, 1) if name in objects else url
+    return url
+
+
+@pytest.mark.parametrize("who", ("anonymous", "learner", "lecturer", "officer", "admin"))
+def test_no_route_answers_500_to_huge_numbers(app, db, objects, who):
+    """Every route, with a 20-digit number in its path, in every numeric query argument and in
+    every form field of the application: a refusal, an error page or the page, never a 500."""
+    client = _sign_in(app, who, objects)
+    token = _token(client)
+    fields = _form_field_names() - {"csrf_token"}
+    query = {name: HUGE for name in (*NUMBER_QUERY, *fields)}
+    problems = []
+    for rule in sorted(app.url_map.iter_rules(), key=lambda r: r.rule):
+        if rule.endpoint in ("auth.signout", "static", "content.media"):
+            continue
+        for url in {_url(app, rule, objects).split("?")[0],
+                    _huge_url(app, rule, objects).split("?")[0]}:
+            for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+                if method == "GET":
+                    response = client.get(url, query_string=query)
+                else:
+                    response = client.post(url, query_string=query,
+                                           data={**dict.fromkeys(fields, HUGE), "csrf_token": token})
+                response.close()
+                if response.status_code >= 500:
+                    problems.append(f"{method} {url}: {response.status_code}")
+                if response.status_code in (301, 302, 303) and who == "learner":
+                    client = _sign_in(app, who, objects)  # a refusal may have signed them out
+                    token = _token(client)
+    assert not problems, "\n".join(problems)
