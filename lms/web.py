@@ -123,21 +123,16 @@ class NumberOutOfRange(BadRequest):
     """A number too large for the database reached a statement: a 400, not a 500."""
 
 
-def _too_large(value: object) -> bool:
-    return type(value) is int and not DB_INT_MIN <= value <= DB_INT_MAX
-
-
 def _check_parameters(conn, cursor, statement, parameters, context, executemany):
     """Before any statement: no parameter is a number the database cannot hold."""
-    rows = parameters if isinstance(parameters, list) else [parameters]
-    for row in rows:
-        values = row.values() if isinstance(row, dict) else row
-        if isinstance(values, tuple | list | type({}.values())):
-            for value in values:
-                if _too_large(value):
-                    raise NumberOutOfRange()
-        elif _too_large(values):
-            raise NumberOutOfRange()
+    for row in parameters if isinstance(parameters, list) else (parameters,):
+        if isinstance(row, dict):
+            row = row.values()
+        elif not isinstance(row, tuple | list):
+            row = (row,)
+        for value in row:
+            if type(value) is int and (value > DB_INT_MAX or value < DB_INT_MIN):
+                raise NumberOutOfRange()
     return statement, parameters
 
 

@@ -197,11 +197,16 @@ NUMBER_QUERY = ("page", "unit", "facility", "course", "learner", "stalled", "a",
 
 def _form_field_names() -> set[str]:
     """Every field of every form in the application."""
+    from importlib import import_module
+    from pathlib import Path
+
     from flask_wtf import FlaskForm
     from wtforms.fields.core import UnboundField
 
-    import lms.admin.forms, lms.auth.forms, lms.author.forms, lms.plans.forms  # noqa: E401,F401
-    import lms.review.forms  # noqa: F401
+    import lms
+
+    for module in Path(lms.__file__).parent.glob("*/forms.py"):  # every area's forms
+        import_module(f"lms.{module.parent.name}.forms")
 
     names: set[str] = set()
     todo = [FlaskForm]
