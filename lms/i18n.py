@@ -9,7 +9,6 @@ from __future__ import annotations
 import subprocess
 import sys
 from pathlib import Path
-from urllib.parse import urlencode
 
 import click
 from flask import Flask, current_app, g, has_request_context, request, session, url_for
@@ -86,12 +85,6 @@ def this_page() -> str:
     return url_for(request.endpoint, **args)
 
 
-def language_url(code: str) -> str:
-    """This page in language ``code``, as a link (``?lang=`` chooses it for the session)."""
-    url = this_page()
-    return f"{url}{'&' if '?' in url else '?'}{urlencode({'lang': code})}"
-
-
 def init_app(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale)
     app.before_request(remember_in_session)
@@ -100,8 +93,7 @@ def init_app(app: Flask) -> None:
     @app.context_processor
     def _languages():
         return {"LANGUAGE_NAMES": LANGUAGE_NAMES, "current_language": current_language,
-                "language_url": language_url, "this_page": this_page,
-                "switch_languages": switch_languages}
+                "this_page": this_page, "switch_languages": switch_languages}
 
 
 i18n_cli = AppGroup("i18n", help="Extract, update and compile the translation catalogs.")

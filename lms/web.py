@@ -62,13 +62,13 @@ def safe_next(target: str | None) -> str | None:
 
 
 # Numbers from outside: every id is a 32-bit column on PostgreSQL, so no number a user can send
-# is larger than that. Checked in one place for each way a number comes in: the ``int``
-# converter of every route, ``request.args``/``request.form`` ``.get(..., type=int)`` and
-# ``int_arg``, and, behind them, every number a statement hands to the database.
+# needs to be larger. Checked here, once for each way a number comes in: the ``int`` converter
+# of every route; ``request.args.get(name, type=int)`` and ``request.form.get(...)`` (``?page=``,
+# ``?unit=``, ``?facility=``, ``?a=``...), which ignore a number out of range as they ignore
+# one that is not a number; and, behind them (a form's ``coerce=int`` field), every number a
+# statement hands to the database: one it cannot hold is a 400.
 ID_MAX = 2**31 - 1
 DB_INT_MIN, DB_INT_MAX = -(2**63), 2**63 - 1  # what SQLite and PostgreSQL's bigint hold
-
-
 _NUMBER = re.compile(r"[+-]?[0-9]{1,19}")
 
 
@@ -108,15 +108,6 @@ class BoundedArgs(ImmutableMultiDict):
 
 class Request(FlaskRequest):
     parameter_storage_class = BoundedArgs
-
-
-def int_arg(name: str, default: int | None = None, *, low: int = -ID_MAX,
-            high: int = ID_MAX) -> int | None:
-    """A number from the query string (``?page=``, ``?unit=``...), or ``default``."""
-    try:
-        return parse_int(request.args[name], low=low, high=high)
-    except (KeyError, ValueError):
-        return default
 
 
 class NumberOutOfRange(BadRequest):
