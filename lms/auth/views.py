@@ -142,7 +142,7 @@ def signout():
     if ks is not None:
         terminals.end_session(ks, "signout")
     if was_staff:  # every copy of this person's staff session ends, on every server
-        accounts.end_sessions(current_user)
+        accounts.end_sessions(current_user._get_current_object())
     lang = session.get("lang")
     logout_user()
     session.clear()
