@@ -37,6 +37,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     configure_passwords(app.config["ARGON2_PROFILE"])
 
     _init_extensions(app)
+    from .web import install_number_checks
+
+    install_number_checks(app)
     _register_blueprints(app)
 
     from . import cli, i18n, migrate, security, web

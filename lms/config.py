@@ -61,6 +61,9 @@ def from_environment(instance_path: Path) -> dict[str, Any]:
         "SQL_ECHO": _bool(env("LMS_SQL_ECHO")),
         "REDIS_URL": env("LMS_REDIS_URL") or None,
         "KIOSK_ANY_BROWSER": _bool(env("LMS_KIOSK_ANY_BROWSER")),
+        # English is a developers' language: the kiosk's switch offers it only when this is on
+        # (staff pages always offer it).
+        "KIOSK_ENGLISH": _bool(env("LMS_KIOSK_ENGLISH")),
         "KIOSK_IDLE_SECONDS": _int("LMS_KIOSK_IDLE_SECONDS", 600),
         "KIOSK_IDLE_WARNING_SECONDS": _int("LMS_KIOSK_IDLE_WARNING_SECONDS", 60),
         "STAFF_SESSION_HOURS": _int("LMS_STAFF_SESSION_HOURS", 8),

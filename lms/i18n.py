@@ -1,15 +1,17 @@
 """Languages: Tajik (default), Russian, English; the choice follows ?lang=, the session,
-the signed-in user and the terminal, in that order. Also the ``flask i18n`` commands."""
+the signed-in user and the terminal, in that order. Also the ``flask i18n`` commands.
+
+``?lang=`` lasts for the session; the language switch (a POST, ``auth.set_language``) also
+saves the choice on the person and the kiosk. No request writes anything else about language."""
 
 from __future__ import annotations
 
 import subprocess
 import sys
 from pathlib import Path
-from urllib.parse import urlencode
 
 import click
-from flask import Flask, g, has_request_context, request, session, url_for
+from flask import Flask, current_app, g, has_request_context, request, session, url_for
 from flask.cli import AppGroup
 from flask_babel import get_locale
 from flask_login import current_user
@@ -40,50 +42,58 @@ def select_locale() -> str:
     return DEFAULT_LOCALE
 
 
-def remember_language() -> None:
-    """Persist ``?lang=`` on the session, the user and the terminal."""
+def remember_in_session() -> None:
+    """``?lang=`` chooses the language for the rest of the session (no database write: the
+    saved choice of a person or kiosk changes only through the switch, see ``save_choice``)."""
     asked = request.args.get("lang")
-    if asked not in SUPPORTED_LOCALES:
-        return
-    session["lang"] = asked
-    changed = False
-    if current_user and current_user.is_authenticated and current_user.locale != asked:
-        current_user.locale = asked
-        changed = True
-    terminal = getattr(g, "terminal", None)
-    if terminal is not None and terminal.locale != asked:
-        terminal.locale = asked
-        changed = True
-    if changed:
-        from .extensions import db
+    if asked in SUPPORTED_LOCALES and session.get("lang") != asked:
+        session["lang"] = asked
 
-        db.session.commit()
+
+def save_choice(code: str) -> None:
+    """The language switch was pressed: remember ``code`` on the session, the signed-in person
+    and the enrolled kiosk. The caller commits."""
+    session["lang"] = code
+    if current_user and current_user.is_authenticated and current_user.locale != code:
+        current_user.locale = code
+    terminal = getattr(g, "terminal", None)
+    if terminal is not None and terminal.locale != code:
+        terminal.locale = code
+
+
+def switch_languages(kiosk: bool) -> tuple[str, ...]:
+    """The languages the switch offers: English on kiosks only when ``KIOSK_ENGLISH`` is set."""
+    if kiosk and not current_app.config.get("KIOSK_ENGLISH"):
+        return CONTENT_LOCALES
+    return SUPPORTED_LOCALES
 
 
 def current_language() -> str:
     return str(get_locale() or DEFAULT_LOCALE)
 
 
-def language_url(code: str) -> str:
-    """This page in language ``code``: the same address and query (a lesson stays on its
-    page), with ``?lang=`` set. Query keys that url_for would take as its own options
-    (``_scheme``, ``_external``, ...) are dropped, so a crafted link cannot turn the switch into
-    another site's address. A route's own ``lang`` (the studio's file language) is kept."""
+def this_page() -> str:
+    """This page's address and query without ``?lang=`` (a lesson stays on its page): where
+    the language switch comes back to. Query keys that url_for would take as its own options
+    (``_scheme``, ``_external``, ...) are dropped, so a crafted address cannot turn the switch
+    into another site's address. A route's own ``lang`` (the studio's file language) is kept."""
+    if request.endpoint is None or request.url_rule is None or request.method != "GET":
+        return url_for("auth.signin")
     args = {key: value for key, value in request.args.items()
             if key != "lang" and not key.startswith("_")}
     args.update(request.view_args or {})
-    url = url_for(request.endpoint or "auth.signin", **args)
-    return f"{url}{'&' if '?' in url else '?'}{urlencode({'lang': code})}"
+    return url_for(request.endpoint, **args)
 
 
 def init_app(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale)
+    app.before_request(remember_in_session)
     app.cli.add_command(i18n_cli)
 
     @app.context_processor
     def _languages():
         return {"LANGUAGE_NAMES": LANGUAGE_NAMES, "current_language": current_language,
-                "language_url": language_url}
+                "this_page": this_page, "switch_languages": switch_languages}
 
 
 i18n_cli = AppGroup("i18n", help="Extract, update and compile the translation catalogs.")

@@ -31,7 +31,7 @@ RULES = {
 ROUTES = {
     "static": "public", "health.healthz": "public", "content.media": "public",
     "auth.signin": "public", "auth.staff_signin": "public", "auth.enroll": "public",
-    "auth.signout": "public", "auth.keepalive": "learner",
+    "auth.signout": "public", "auth.set_language": "public", "auth.keepalive": "learner",
     "learn.home": "learner", "learn.resume": "learner", "learn.course": "learner",
     "learn.lesson": "learner", "learn.answer": "learner", "learn.retake": "learner",
     "learn.certificates": "learner",
@@ -49,7 +49,8 @@ ROUTES = {
     "review.courses": "analysis", "review.course_analysis": "analysis",
     "admin.index": "admin", "network.status": "admin", "admin.audit_log": "admin", "admin.create_facility": "admin",
     "admin.add_unit": "admin", "admin.create_staff": "admin",
-    "admin.transfer_learner": "admin", "reports.headquarters_page": "admin",
+    "admin.transfer_learner": "admin", "admin.staff_account": "admin",
+    "admin.staff_action": "admin", "admin.set_staff_password": "admin", "reports.headquarters_page": "admin",
     "author.index": "author", "author.new_course": "author", "author.course": "author",
     "author.edit_settings": "author", "author.add_module": "author",
     "author.add_lesson": "author", "author.move_module": "author",
@@ -112,7 +113,8 @@ def objects(app, db, world, sample_course, terminal_cookie):
         "terminal_id": terminal.id, "session_id": ks.id, "facility_id": f1.id,
         "key": lesson.key, "lang": "tg", "name": "letter-a", "member_id": member.id,
         "media_id": sample_course.media[0].id, "submission_id": submission.id,
-        "revision_id": changed.id, "path": path,
+        "revision_id": changed.id, "path": path, "user_id": lecturer.id,
+        "action": "end-sessions",
         "compare": {"a": revisions[path].id, "b": changed.id},
         "filename": "kiosk.css", "media_url": media_url, "terminal_cookies": {
             "F1": terminal_cookie("F1", "Matrix 1"), "F2": terminal_cookie("F2", "Matrix 2")},
@@ -185,4 +187,71 @@ def test_access_matrix(app, db, objects, who):
                     response.status_code in (301, 302, 303):
                 client = _sign_in(app, who, objects)  # a refusal may have signed them out
                 token = _token(client)
+    assert not problems, "\n".join(problems)
+
+
+# A number no column holds, sent in every place a number can go.
+HUGE = "9" * 20
+NUMBER_QUERY = ("page", "unit", "facility", "course", "learner", "stalled", "a", "b")
+
+
+def _form_field_names() -> set[str]:
+    """Every field of every form in the application."""
+    from importlib import import_module
+    from pathlib import Path
+
+    from flask_wtf import FlaskForm
+    from wtforms.fields.core import UnboundField
+
+    import lms
+
+    for module in Path(lms.__file__).parent.glob("*/forms.py"):  # every area's forms
+        import_module(f"lms.{module.parent.name}.forms")
+
+    names: set[str] = set()
+    todo = [FlaskForm]
+    while todo:
+        cls = todo.pop()
+        todo.extend(cls.__subclasses__())
+        names.update(n for n, v in vars(cls).items() if isinstance(v, UnboundField))
+    return names
+
+
+def _huge_url(app, rule, objects) -> str:
+    """The rule's URL with every number in the path as HUGE (other arguments real)."""
+    from werkzeug.routing import IntegerConverter
+
+    url = _url(app, rule, objects)
+    for name, converter in rule._converters.items():
+        if isinstance(converter, IntegerConverter):
+            url = url.replace(str(objects.get(name, "")), HUGE, 1) if name in objects else url
+    return url
+
+
+@pytest.mark.parametrize("who", ("anonymous", "learner", "lecturer", "officer", "admin"))
+def test_no_route_answers_500_to_huge_numbers(app, db, objects, who):
+    """Every route, with a 20-digit number in its path, in every numeric query argument and in
+    every form field of the application: a refusal, an error page or the page, never a 500."""
+    client = _sign_in(app, who, objects)
+    token = _token(client)
+    fields = _form_field_names() - {"csrf_token"}
+    query = {name: HUGE for name in (*NUMBER_QUERY, *fields)}
+    problems = []
+    for rule in sorted(app.url_map.iter_rules(), key=lambda r: r.rule):
+        if rule.endpoint in ("auth.signout", "static", "content.media"):
+            continue
+        for url in {_url(app, rule, objects).split("?")[0],
+                    _huge_url(app, rule, objects).split("?")[0]}:
+            for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+                if method == "GET":
+                    response = client.get(url, query_string=query)
+                else:
+                    response = client.post(url, query_string=query,
+                                           data={**dict.fromkeys(fields, HUGE), "csrf_token": token})
+                response.close()
+                if response.status_code >= 500:
+                    problems.append(f"{method} {url}: {response.status_code}")
+                if response.status_code in (301, 302, 303) and who == "learner":
+                    client = _sign_in(app, who, objects)  # a refusal may have signed them out
+                    token = _token(client)
     assert not problems, "\n".join(problems)

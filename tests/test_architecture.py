@@ -91,7 +91,7 @@ def imports(module: str) -> set[str]:
 
 def layer_of(module: str) -> int:
     best, rank = -1, -1
-    for number, (_name_, prefixes) in enumerate(LAYERS):
+    for number, (_layer, prefixes) in enumerate(LAYERS):
         for prefix in prefixes:
             exact = prefix == module
             covers = not prefix.endswith(":__init__") and (

@@ -15,6 +15,8 @@ from .messages import account_error
 from .models import Facility, Unit
 
 COLUMNS = ("learner_number", "full_name", "facility", "unit", "pin")
+# The csv module's own limit on one field; a longer field is a bad row like any other.
+FIELD_LIMIT = 131_072
 
 
 @dataclass
@@ -39,18 +41,25 @@ def import_learners(data: bytes | str, progress=None) -> int:
     name), unit (name, may be empty) and pin. Nothing is flushed unless every row is good."""
     text = data.decode("utf-8-sig") if isinstance(data, bytes) else data.lstrip("\ufeff")
     reader = csv.DictReader(io.StringIO(text))
-    missing = [c for c in COLUMNS if c not in (reader.fieldnames or [])]
+    try:
+        fieldnames = reader.fieldnames or []
+    except csv.Error as exc:
+        raise ImportFailed([_unreadable(1, exc)]) from exc
+    missing = [c for c in COLUMNS if c not in fieldnames]
     if missing:
         raise ImportFailed([RowError(1, _("missing columns: %(columns)s",
                                             columns=", ".join(missing)))])
     facilities = {f.code: f for f in db.session.scalars(select(Facility))}
     facilities.update({f.name: f for f in list(facilities.values())})
     rows: list[tuple[int, dict[str, str]]] = []
-    previous = reader.line_num
-    for row in reader:
-        rows.append((previous + 1, row))  # the line where the row starts
-        previous = reader.line_num
     errors: list[RowError] = []
+    previous = reader.line_num
+    try:
+        for row in reader:
+            rows.append((previous + 1, row))  # the line where the row starts
+            previous = reader.line_num
+    except csv.Error as exc:  # the rest of the file cannot be read: report where it stopped
+        errors.append(_unreadable(previous + 1, exc))
     seen: set[str] = set()
     savepoint = db.session.begin_nested()
     for line, row in progress(rows) if progress else rows:
@@ -79,6 +88,13 @@ def import_learners(data: bytes | str, progress=None) -> int:
         raise ImportFailed(errors)
     savepoint.commit()
     return len(rows)
+
+
+def _unreadable(line: int, error: csv.Error) -> RowError:
+    if "field limit" in str(error):
+        return RowError(line, _("a field is longer than %(limit)d characters",
+                                limit=FIELD_LIMIT))
+    return RowError(line, _("this line cannot be read as CSV"))
 
 
 def _unit(facility: Facility, name: str) -> Unit | None | bool:

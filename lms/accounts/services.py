@@ -87,11 +87,32 @@ def unlock(user: User) -> None:
     user.locked_until = None
 
 
+def end_sessions(user: User) -> None:
+    """End every session of ``user`` on every server: each request compares the generation its
+    cookie carries with the account's (one read of the user row by its primary key, which the
+    request makes anyway). Incremented in SQL, so two servers ending sessions at once both
+    count."""
+    user.session_version = User.session_version + 1
+    db.session.flush()
+    db.session.refresh(user, ["session_version"])
+
+
+def disable(user: User) -> None:
+    """Close an account: it can no longer sign in and its sessions end."""
+    user.active = False
+    end_sessions(user)
+
+
+def enable(user: User) -> None:
+    user.active = True
+    unlock(user)
+
+
 def set_pin(user: User, pin: str) -> None:
     """Set a learner's PIN, unlock the account and end their sessions."""
     user.secret_hash = hash_secret(validate_pin(pin))
     unlock(user)
-    user.session_version += 1
+    end_sessions(user)
 
 
 def set_password(user: User, password: str) -> None:
@@ -99,7 +120,7 @@ def set_password(user: User, password: str) -> None:
         raise AccountError("password")
     user.secret_hash = hash_secret(password)
     unlock(user)
-    user.session_version += 1
+    end_sessions(user)
 
 
 def create_learner(

@@ -36,3 +36,8 @@ class AuditFilterForm(FlaskForm):
     facility = SelectField(_l("Facility"), coerce=int, validators=[Optional()])
     start = DateField(_l("From"), validators=[Optional()])
     end = DateField(_l("To"), validators=[Optional()])
+
+
+class NewPasswordForm(FlaskForm):
+    password = PasswordField(_l("New password (at least 8 characters)"),
+                             validators=[DataRequired(), Length(min=8, max=200)])

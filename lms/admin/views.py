@@ -11,14 +11,14 @@ from sqlalchemy import select
 from ..accounts import services as accounts
 from ..accounts.access import admin_required
 from ..accounts.messages import account_error
-from ..accounts.models import Facility, Role, Unit
+from ..accounts.models import Facility, Role, Unit, User
 from ..audit.services import record as audit
 from ..extensions import db
 from ..forms import choices
-from ..staff.forms import TransferForm
+from ..staff.forms import ActionForm, TransferForm
 from ..staff.lookup import learner_or_404
 from . import bp, services
-from .forms import AuditFilterForm, FacilityForm, StaffForm, UnitForm
+from .forms import AuditFilterForm, FacilityForm, NewPasswordForm, StaffForm, UnitForm
 
 TRANSFER_ERRORS = {
     "unit": _l("The unit does not belong to the new facility."),
@@ -98,6 +98,63 @@ def create_staff():
     db.session.commit()
     flash(_("The account %(username)s is created.", username=user.username), "success")
     return redirect(url_for("admin.index"))
+
+
+def _staff_or_404(user_id: int) -> User:
+    user = db.session.get(User, user_id)
+    if user is None or not user.is_staff:
+        abort(404)
+    return user
+
+
+@bp.get("/staff/<int:user_id>")
+@admin_required
+def staff_account(user_id: int):
+    """One staff account: end its sessions, set a new password, close or reopen it."""
+    return render_template("admin/staff_account.html", user=_staff_or_404(user_id),
+                           action_form=ActionForm(), password_form=NewPasswordForm())
+
+
+# What each account action does, and what the audit log calls it.
+STAFF_ACTIONS = {
+    "end-sessions": ("staff.end_sessions", accounts.end_sessions,
+                     _l("Every session of this person has ended, on every computer.")),
+    "disable": ("staff.disable", accounts.disable,
+                _l("The account is closed and its sessions have ended.")),
+    "enable": ("staff.enable", accounts.enable, _l("The account is open again.")),
+}
+
+
+@bp.post("/staff/<int:user_id>/<any('end-sessions', disable, enable):action>")
+@admin_required
+def staff_action(user_id: int, action: str):
+    user = _staff_or_404(user_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    if action == "disable" and user.id == current_user.id:
+        flash(_("You cannot close your own account."), "error")
+        return redirect(url_for("admin.staff_account", user_id=user.id))
+    name, change, message = STAFF_ACTIONS[action]
+    change(user)
+    audit(current_user, name, subject=user, ip=request.remote_addr)
+    db.session.commit()
+    flash(str(message), "success")
+    return redirect(url_for("admin.staff_account", user_id=user.id))
+
+
+@bp.post("/staff/<int:user_id>/password")
+@admin_required
+def set_staff_password(user_id: int):
+    user = _staff_or_404(user_id)
+    form = NewPasswordForm()
+    if not form.validate_on_submit():
+        flash(_("A password needs at least 8 characters."), "error")
+        return redirect(url_for("admin.staff_account", user_id=user.id))
+    accounts.set_password(user, form.password.data)
+    audit(current_user, "staff.password", subject=user, ip=request.remote_addr)
+    db.session.commit()
+    flash(_("The password is changed; every session of this person has ended."), "success")
+    return redirect(url_for("admin.staff_account", user_id=user.id))
 
 
 @bp.post("/learners/<int:learner_id>/transfer")

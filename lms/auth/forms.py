@@ -29,3 +29,10 @@ class LearnerSignInForm(FlaskForm):
 
 class EnrollForm(FlaskForm):
     code = StringField(_l("Enrollment code"), validators=[DataRequired(), Length(min=8, max=20)])
+
+
+class LanguageForm(FlaskForm):
+    """The language switch: the button pressed names the language; ``next`` is the page."""
+
+    lang = StringField(validators=[DataRequired(), Length(max=8)])
+    next = HiddenField(validators=[Length(max=2000)])

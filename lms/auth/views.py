@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import secrets
+
 from flask import abort, current_app, flash, g, redirect, render_template, request, session, url_for
 from flask_babel import format_datetime
 from flask_babel import gettext as _
@@ -9,13 +11,15 @@ from flask_login import current_user, login_user, logout_user
 
 from .. import clock
 from ..accounts import services as accounts
+from ..config import SUPPORTED_LOCALES
 from ..extensions import db
+from ..i18n import save_choice
 from ..ratelimits import signin_limited
 from ..security import set_terminal_cookie
 from ..terminals import services as terminals
 from ..web import home_for, safe_next
 from . import bp
-from .forms import EnrollForm, LearnerSignInForm, StaffSignInForm
+from .forms import EnrollForm, LanguageForm, LearnerSignInForm, StaffSignInForm
 
 KEYPAD_FIELDS = ("learner_number", "pin")
 FIELD_MAX = {"learner_number": 20, "pin": 6}
@@ -84,11 +88,8 @@ def signin():
             form.active.data = "pin"
             return render_template("auth/signin.html", form=form, allowed=allowed_here), 401
         _session, token = terminals.start_session(result.user, terminal)
-        lang = session.get("lang")
-        session.clear()  # no session fixation: a new session on sign-in
+        _fresh_session()
         session["kiosk"] = token
-        if lang:
-            session["lang"] = lang
         login_user(result.user)
         db.session.commit()
         return redirect(url_for("learn.home"))
@@ -114,10 +115,7 @@ def staff_signin():
             flash(_lockout_message(result) if result.reason == "locked"
                   else _("Wrong username or password."), "error")
             return render_template("auth/staff_signin.html", form=form), 401
-        lang = session.get("lang")
-        session.clear()  # no session fixation: a new session on sign-in
-        if lang:
-            session["lang"] = lang
+        _fresh_session()
         session["signed_in_at"] = clock.now().timestamp()
         session.permanent = True
         login_user(result.user)
@@ -127,12 +125,24 @@ def staff_signin():
     return render_template("auth/staff_signin.html", form=form), status
 
 
+def _fresh_session() -> None:
+    """No session fixation: sign-in starts a new session whose content (and so whose signed
+    cookie) nobody has seen before; only the chosen language is kept."""
+    lang = session.get("lang")
+    session.clear()
+    session["nonce"] = secrets.token_urlsafe(16)
+    if lang:
+        session["lang"] = lang
+
+
 @bp.post("/signout")
 def signout():
     was_staff = current_user.is_authenticated and current_user.is_staff
     ks = g.get("kiosk_session")
     if ks is not None:
         terminals.end_session(ks, "signout")
+    if was_staff:  # every copy of this person's staff session ends, on every server
+        accounts.end_sessions(current_user._get_current_object())
     lang = session.get("lang")
     logout_user()
     session.clear()
@@ -141,6 +151,19 @@ def signout():
     db.session.commit()
     flash(_("You have signed out. Goodbye!"), "info")
     return redirect(url_for("auth.staff_signin" if was_staff else "auth.signin"))
+
+
+@bp.post("/language")
+def set_language():
+    """The language switch: a button per language. The choice is saved on the session, the
+    signed-in person and the enrolled kiosk, then the same page is shown again."""
+    form = LanguageForm()
+    if not form.validate_on_submit() or form.lang.data not in SUPPORTED_LOCALES:
+        abort(400)
+    save_choice(form.lang.data)
+    db.session.commit()
+    return redirect(safe_next(form.next.data) or (
+        home_for(current_user) if current_user.is_authenticated else url_for("auth.signin")))
 
 
 @bp.post("/kiosk/keepalive")

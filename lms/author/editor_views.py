@@ -19,6 +19,8 @@ from .models import COURSE_YML, Revision
 
 # The preview is framed by the editor page, and only by it.
 PREVIEW_HEADERS = {"X-Frame-Options": "SAMEORIGIN"}
+PREVIEW_CSP = (CSP.replace("frame-ancestors 'none'", "frame-ancestors 'self'")
+               .replace("script-src 'self'", "script-src 'none'") + "; sandbox allow-same-origin")
 
 
 def _lesson_or_404(course: Course, key: str, revisions: dict[str, Revision]) -> None:
@@ -39,10 +41,11 @@ def _render_preview(template: str, shown: preview.Preview) -> str:
 
 
 def _framed(html: str):
-    """The preview page, which only the studio's own pages may show in a frame."""
+    """The preview page, which only the studio's own pages may show in a frame. It runs no
+    script, framed or opened on its own: the studio fills it from outside (the frame is
+    sandboxed with ``allow-same-origin`` only, so the editor may write into it)."""
     response = make_response(html)
-    response.headers["Content-Security-Policy"] = CSP.replace("frame-ancestors 'none'",
-                                                              "frame-ancestors 'self'")
+    response.headers["Content-Security-Policy"] = PREVIEW_CSP
     response.headers.update(PREVIEW_HEADERS)
     return response
 

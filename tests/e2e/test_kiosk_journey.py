@@ -54,7 +54,7 @@ def test_learner_journey(browser, live_server, enrolled_terminal):
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     keypad_sign_in(page, live_server.url + "/", "1010")
     # Russian, then into the course.
-    page.click(".lang-switch a[lang=ru]")
+    page.click(".lang-switch button[lang=ru]")
     assert page.get_attribute("html", "lang") == "ru"
     page.click("a.course-card:has-text('Пробный курс')")
     page.click("a.btn-huge")  # Start

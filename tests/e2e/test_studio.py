@@ -153,7 +153,7 @@ def test_lecturer_writes_reviewer_publishes_learner_reads(
     page.locator("[data-rec=save]").wait_for()
     page.click("[data-rec=save]")
     expect(page.locator("#source")).to_have_value(re.compile(r"\]\(media/bee-word\.webm\)"))
-    preview.locator(".audio button.audio-btn").wait_for()
+    preview.locator(".audio audio").wait_for()
 
     page.fill("#note", "first version")
     page.click("#save")
