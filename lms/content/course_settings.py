@@ -94,8 +94,9 @@ def letters_of(text: Any) -> tuple[str, ...] | None:
     return tuple(ch for ch in text if ch.isalpha())
 
 
-def _keys(mapping: LineDict, allowed: tuple[str, ...], required: tuple[str, ...], where: str,
-          problems: Problems, what: str) -> None:
+def check_keys(mapping: LineDict, allowed: tuple[str, ...], required: tuple[str, ...],
+               where: str, problems: Problems, what: str) -> None:
+    """Keys written twice, unknown keys and missing ones, each an error on its line."""
     for key, line in mapping.duplicates:
         problems.error(where, line, _("%(key)s is written twice", key=key))
     for key in mapping:
@@ -115,7 +116,7 @@ def read_literacy(value: Any, line: int, listed: dict[str, Any], where: str,
     if not isinstance(value, LineDict):
         problems.error(where, line, _("literacy must have language:, alphabet: and letters:"))
         return None
-    _keys(value, LITERACY_KEYS, ("language", "alphabet"), where, problems, "literacy")
+    check_keys(value, LITERACY_KEYS, ("language", "alphabet"), where, problems, "literacy")
     language = value.get("language")
     if language not in LANGS:
         problems.error(where, value.line_of("language"),
@@ -171,7 +172,7 @@ def read_placement(value: Any, line: int, listed: dict[str, Any], modules: set[s
     if not isinstance(value, LineDict):
         problems.error(where, line, _("placement must have lesson: and parts:"))
         return None
-    _keys(value, PLACEMENT_KEYS, PLACEMENT_KEYS, where, problems, "placement")
+    check_keys(value, PLACEMENT_KEYS, PLACEMENT_KEYS, where, problems, "placement")
     lesson = value.get("lesson")
     if lesson not in listed:
         problems.error(where, value.line_of("lesson"),
@@ -186,7 +187,7 @@ def read_placement(value: Any, line: int, listed: dict[str, Any], modules: set[s
         if not isinstance(item, LineDict):
             problems.error(where, row, _("a placement part needs id:, exercises: and modules:"))
             continue
-        _keys(item, PART_KEYS, PART_KEYS, where, problems, _("a placement part"))
+        check_keys(item, PART_KEYS, PART_KEYS, where, problems, _("a placement part"))
         key = item.get("id")
         if not is_valid_id(key):
             problems.error(where, item.line_of("id"), _("placement part id: use lowercase "
@@ -242,7 +243,7 @@ def read_kiosk(value: Any, line: int, literacy: bool, where: str,
         problems.error(where, line, _("kiosk must list its settings (say_instruction:, "
                                       "keyboard:, machine_voice:)"))
         return KioskSettings.from_dict({}, literacy)
-    _keys(value, KIOSK_KEYS, (), where, problems, "kiosk")
+    check_keys(value, KIOSK_KEYS, (), where, problems, "kiosk")
     data: dict[str, Any] = {}
     if "say_instruction" in value:
         if isinstance(value["say_instruction"], bool):

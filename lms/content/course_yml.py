@@ -8,7 +8,7 @@ from typing import Any
 from flask_babel import gettext as _
 
 from . import course_settings, decodability
-from .course_settings import KioskSettings
+from .course_settings import KioskSettings, check_keys
 from .exercises import LANGUAGE_NAMES
 from .lesson import LANGS, is_valid_id
 from .models import ICONS, Category
@@ -38,21 +38,6 @@ def lang_dict(value: Any, where: str, line: int, problems: Problems, what: str,
             problems.error(where, line, _("%(what)s has no %(lang)s text", what=what,
                                           lang=str(LANGUAGE_NAMES[lang])))
     return result
-
-
-def check_keys(mapping: LineDict, allowed: tuple[str, ...], required: tuple[str, ...],
-                where: str, problems: Problems, what: str) -> None:
-    for key, line in mapping.duplicates:
-        problems.error(where, line, _("%(key)s is written twice", key=key))
-    for key in mapping:
-        if key not in allowed:
-            problems.error(where, mapping.line_of(key),
-                           _("unknown key %(key)s in %(what)s (allowed: %(allowed)s)",
-                             key=key, what=what, allowed=", ".join(allowed)))
-    for key in required:
-        if key not in mapping:
-            problems.error(where, mapping.line, _("%(what)s: missing key %(key)s",
-                                                  what=what, key=key))
 
 
 def settings(course: CourseSource, meta: LineDict, where: str, problems: Problems) -> None:
