@@ -109,6 +109,8 @@ def lesson(lesson_id: int):
         abort(404)
     lesson, in_course = opened
     lang = current_language()
+    if request.args.get("part") == "result":
+        return _result_alone(lesson, in_course.get(lesson.id), lang)
     page = max(request.args.get("page", 1, type=int) or 1, 1) - 1
     try:
         progress = viewing.view_page(learner, lesson, page, lang, _terminal_id(), in_course)
@@ -161,6 +163,15 @@ def _result(lesson: Lesson, progress, read: LessonReading, lang: str) -> dict:
             "next": following, "next_title": _title(following, lang) if following else ""}
 
 
+def _result_alone(lesson: Lesson, mine, lang: str):
+    """The end-of-lesson result alone (the kiosk script asks for it after an answer on a
+    lesson's last page); reads only, records no page view."""
+    if mine is None:
+        abort(404)
+    return render_template("learn/_result.html", lesson=lesson,
+                           result=_result(lesson, mine, learn.reading_of(lesson, mine), lang))
+
+
 def _render_lesson(lesson: Lesson, progress, read: LessonReading, lang: str, draft: dict):
     content = read.content(lang)
     page = progress.current_page
@@ -184,20 +195,6 @@ def _render_lesson(lesson: Lesson, progress, read: LessonReading, lang: str, dra
         keyboard=exercise_view.keyboard(lesson.course, content.lang if content else lang),
         number_keys=responses.NUMBER_KEYS, new_client_id=lambda: uuid.uuid4().hex,
     )
-
-
-@bp.get("/lessons/<int:lesson_id>/result")
-@learner_required
-def lesson_result(lesson_id: int):
-    """The end-of-lesson result alone (the kiosk script asks for it after an answer on a
-    lesson's last page); reads only, records no page view."""
-    opened = learn.open_lesson(current_user._get_current_object(), lesson_id)
-    mine = opened[1].get(lesson_id) if opened is not None else None
-    if mine is None:
-        abort(404)
-    lesson, lang = opened[0], current_language()
-    return render_template("learn/_result.html", lesson=lesson,
-                           result=_result(lesson, mine, learn.reading_of(lesson, mine), lang))
 
 
 @bp.post("/exercises/<int:exercise_id>")

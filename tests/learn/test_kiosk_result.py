@@ -127,9 +127,9 @@ def test_a_lesson_out_of_tries_offers_to_take_it_again(app, kiosk, db, learner, 
 
 def test_the_result_alone_for_the_kiosk_script(kiosk, db):
     one = _lesson(db, "one")
-    assert kiosk.get(f"/learn/lessons/{one.id}/result").status_code == 404  # not started
+    assert kiosk.get(f"/learn/lessons/{one.id}?part=result").status_code == 404  # not started
     kiosk.get(f"/learn/lessons/{one.id}?page=1")
-    fragment = kiosk.get(f"/learn/lessons/{one.id}/result?lang=tg")
+    fragment = kiosk.get(f"/learn/lessons/{one.id}?part=result&lang=tg")
     assert fragment.status_code == 200 and 'id="lesson-result"' in fragment.text
     assert "<html" not in fragment.text
 
