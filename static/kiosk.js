@@ -218,13 +218,6 @@
     return box ? box.getAttribute("data-signin") : "/";
   }
   /* ---- Exercises: answer without reloading, on-screen keyboards, tap-to-pair matching ---- */
-  var KEYS = {
-    tg: ["ёйқукенгшҳзхъ", "фҷвапролджэ", "ячсмитӣбюғӯ"],
-    ru: ["ёйцукенгшщзхъ", "фывапролджэ", "ячсмитьбю"],
-    en: ["qwertyuiop", "asdfghjkl", "zxcvbnm"],
-    numbers: ["123", "456", "789", ",0-"]
-  };
-
   function el(tag, cls, text) {
     var node = d.createElement(tag);
     if (cls) node.className = cls;
@@ -232,46 +225,28 @@
     return node;
   }
 
-  var osk = null, oskTarget = null;
-  function keyboardFor(input) {
-    var layout = KEYS[input.getAttribute("data-keyboard")] || KEYS.tg;
-    if (osk) osk.remove();
-    osk = el("div", "osk");
-    osk.setAttribute("role", "group");
-    layout.forEach(function (row) {
-      var line = el("div", "key-row");
-      Array.from(row).forEach(function (ch) {
-        var b = el("button", "k", ch);
-        b.type = "button";
-        b.setAttribute("data-key", ch);
-        line.appendChild(b);
-      });
-      osk.appendChild(line);
-    });
-    var last = el("div", "key-row");
-    if (layout !== KEYS.numbers) {
-      var space = el("button", "k k-space", "␣");
-      space.type = "button";
-      space.setAttribute("data-key", " ");
-      space.setAttribute("aria-label", "space");
-      last.appendChild(space);
+  /* The page's on-screen keyboards are there from the start (form buttons that work without
+     this script); here a key types into its exercise's box instead of sending the form.
+     "osk" marks the keyboard of the box in use. */
+  function keyboards(box) {
+    var input = box.querySelector(".answer-text[data-keyboard]");
+    var keys = box.querySelector(".keys");
+    if (!input || !keys) return;
+    function use() {
+      d.querySelectorAll(".keys.osk").forEach(function (k) { if (k !== keys) k.classList.remove("osk"); });
+      keys.classList.add("osk");
     }
-    var back = el("button", "k k-wide", "⌫");
-    back.type = "button";
-    back.setAttribute("data-key", "back");
-    back.setAttribute("aria-label", "backspace");
-    last.appendChild(back);
-    osk.appendChild(last);
-    osk.addEventListener("pointerdown", function (ev) { ev.preventDefault(); });
-    osk.addEventListener("click", function (ev) {
+    input.addEventListener("focus", use);
+    keys.addEventListener("pointerdown", function (ev) { ev.preventDefault(); });
+    keys.addEventListener("click", function (ev) {
       var b = ev.target.closest("button[data-key]");
-      if (!b || !oskTarget) return;
+      if (!b) return;
+      ev.preventDefault();
+      use();
       var k = b.getAttribute("data-key");
-      oskTarget.value = k === "back" ? oskTarget.value.slice(0, -1) : oskTarget.value + k;
-      oskTarget.dispatchEvent(new Event("input", {bubbles: true}));
+      input.value = k === "back" ? input.value.slice(0, -1) : (input.value + k).slice(0, input.maxLength > 0 ? input.maxLength : 4000);
+      input.dispatchEvent(new Event("input", {bubbles: true}));
     });
-    input.closest("form").insertBefore(osk, input.closest("form").querySelector(".check"));
-    oskTarget = input;
   }
 
   function setupMatching(box) {
@@ -324,10 +299,7 @@
   }
 
   function setupBox(box) {
-    box.querySelectorAll(".nojs-keys").forEach(function (k) { k.hidden = true; });
-    box.querySelectorAll(".answer-text[data-keyboard]").forEach(function (input) {
-      input.addEventListener("focus", function () { keyboardFor(input); });
-    });
+    keyboards(box);
     setupMatching(box);
     var form = box.querySelector("form.exercise-form");
     if (!form) return;
@@ -361,11 +333,29 @@
         }
         var focus = fresh.querySelector(".feedback");
         if (focus) { focus.setAttribute("tabindex", "-1"); focus.focus(); }
+        refreshResult();
       }).catch(function () {
         // The network dropped: keep the same client id so a retry counts once.
         form.querySelectorAll("button").forEach(function (b) { b.disabled = false; });
       });
     });
+  }
+
+  /* The last page's result (score, passed or not yet, what next) after an answer there. */
+  function refreshResult() {
+    var old = d.getElementById("lesson-result");
+    if (!old) return;
+    fetch(old.getAttribute("data-url"), {credentials: "same-origin"}).then(function (res) {
+      if (!res.ok || new URL(res.url).pathname.indexOf("/learn/") !== 0) return null;
+      return res.text();
+    }).then(function (html) {
+      if (!html) return;
+      var holder = d.createElement("div");
+      holder.innerHTML = html;
+      var fresh = holder.querySelector("#lesson-result");
+      var now = d.getElementById("lesson-result");
+      if (fresh && now) now.replaceWith(fresh);
+    }).catch(function () { /* the page still shows it after a reload */ });
   }
 
   /* ---- Pages of a lesson without reloading ---- */

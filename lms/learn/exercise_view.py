@@ -10,14 +10,19 @@ from flask_babel import gettext as _
 
 from ..accounts.models import User
 from ..content import grading
-from ..content.models import Exercise
+from ..content.course_settings import kiosk_of
+from ..content.models import Course, Exercise
 from ..content.reading import LessonReading
+from . import responses
 from .answers import Outcome
 from .tries import Tries, shuffle_seed, tries_left
 
 
 def _feedback_html(exercise: Exercise, read: LessonReading, lang: str,
-                   result: grading.Result | None) -> dict[str, Any]:
+                   result: grading.Result | None, finished: bool) -> dict[str, Any]:
+    """The feedback on the latest answer. The question's general feedback only once the
+    question is finished (right, or no try left), as in Moodle's interactive mode: never
+    beside "not yet right"."""
     if result is None:
         return {}
     render = read.renderer(exercise, lang)
@@ -26,7 +31,8 @@ def _feedback_html(exercise: Exercise, read: LessonReading, lang: str,
         "correct": result.correct,
         "fraction": result.fraction,
         "feedback": [render(text, "markdown") for text in result.feedback if text],
-        "general": render(result.general_feedback, "markdown") if result.general_feedback else "",
+        "general": render(result.general_feedback, "markdown")
+        if result.general_feedback and finished else "",
     }
 
 
@@ -49,7 +55,7 @@ def build(user: User, exercise: Exercise, read: LessonReading, lang: str, tries:
         "view": view,
         "lang": lang,
         "last": last,
-        "result": _feedback_html(exercise, read, lang, result),
+        "result": _feedback_html(exercise, read, lang, result, finished),
         "tries_left": left,
         "finished": finished,
         "correct_answer": result.correct_answer if (result and left == 0 and not last.correct
@@ -60,11 +66,18 @@ def build(user: User, exercise: Exercise, read: LessonReading, lang: str, tries:
     }
 
 
+def keyboard(course: Course, lang: str) -> list[str]:
+    """The letter rows of the on-screen keyboard in this course (its kiosk setting)."""
+    return responses.keyboard_rows(lang, kiosk_of(course).keyboard)
+
+
 def outcome_json(user: User, exercise: Exercise, read: LessonReading, lang: str,
                  outcome: Outcome) -> dict:
     """The JSON answer to a JavaScript submission: feedback HTML and the updated exercise."""
     state = build(user, exercise, read, lang, outcome.tries)
-    html = render_template("learn/_exercise.html", s=state, keyboard=None, number_keys="",
+    html = render_template("learn/_exercise.html", s=state,
+                           keyboard=keyboard(exercise.lesson.course, lang),
+                           number_keys=responses.NUMBER_KEYS,
                            new_client_id=lambda: uuid.uuid4().hex)
     return {
         "correct": outcome.attempt.correct,

@@ -11,11 +11,21 @@ KEYBOARDS = {
     "ru": ["ёйцукенгшщзхъ", "фывапролджэ", "ячсмитьбю"],
     "en": ["qwertyuiop", "asdfghjkl", "zxcvbnm"],
 }
+# A literacy course may ask for the keys in the order its learners learn the letters
+# (``kiosk: keyboard: alphabet`` in course.yml).
+ALPHABETS = {
+    "tg": ["абвгғдеёжзиӣ", "йкқлмнопрсту", "ӯфхҳчҷшъэюя"],
+    "ru": ["абвгдеёжзий", "клмнопрстуф", "хцчшщъыьэюя"],
+}
 NUMBER_KEYS = "1234567890,-"
 TEXT_LIMIT = 4000
 
 
-def keyboard_rows(lang: str) -> list[str]:
+def keyboard_rows(lang: str, order: str = "standard") -> list[str]:
+    """The letter rows of the on-screen keyboard for ``lang`` (``order``: "standard" or
+    "alphabet", the course's kiosk setting)."""
+    if order == "alphabet" and lang in ALPHABETS:
+        return ALPHABETS[lang]
     return KEYBOARDS.get(lang, KEYBOARDS["tg"])
 
 

@@ -11,6 +11,7 @@ from sqlalchemy import bindparam, case, func, select
 
 from ..accounts.models import User
 from ..content.models import Exercise, Lesson, is_graded
+from ..content.reading import LessonReading
 from ..extensions import db
 from .models import Attempt, LessonProgress, Status
 from .visibility import reading_of
@@ -99,3 +100,43 @@ def exhausted(user: User, lesson: Lesson, mine: LessonProgress | None) -> bool:
     return not any(
         not summary.get(i, Tries()).correct
         and summary.get(i, Tries()).count < lesson.attempts for i in graded)
+
+
+@dataclass(frozen=True)
+class LessonResult:
+    """What the last page of a lesson tells: the score against the pass mark, whether the
+    lesson is passed, and, when not yet, what to do (``again``: graded exercises not right
+    with tries left; ``unwritten``: reflections not written; ``unseen``: pages not seen,
+    0-based; ``exhausted``: no try can reach the pass mark any more, take the lesson again)."""
+
+    score: int  # percent
+    pass_mark: int  # percent; 0 for a placement test
+    passed: bool
+    again: tuple[Exercise, ...] = ()
+    unwritten: tuple[Exercise, ...] = ()
+    unseen: tuple[int, ...] = ()
+    exhausted: bool = False
+
+
+def lesson_result(user: User, lesson: Lesson, mine: LessonProgress, read: LessonReading,
+                  lang: str) -> LessonResult:
+    """The result of the learner's round in the lesson. Costs one query (the tries of the
+    round, as ``exhausted`` reads them) unless the lesson is done, and none then."""
+    score_ = round(mine.score * 100)
+    mark = 0 if lesson.placement else lesson.effective_pass_mark
+    if mine.status is Status.DONE:
+        return LessonResult(score_, mark, True)
+    kinds = read.exercise_kinds()
+    summary = tries(user, kinds, mine.round, with_last=False)
+    exercises = sorted((e for e in read.exercises() if e.id in kinds),
+                       key=lambda e: (read.page_of(e, lang), e.position))
+    below = score_ < mark
+    again = tuple(e for e in exercises if is_graded(kinds[e.id]) and below
+                  and not summary.get(e.id, Tries()).correct
+                  and (lesson.attempts == 0 or summary.get(e.id, Tries()).count < lesson.attempts))
+    unwritten = tuple(e for e in exercises if kinds[e.id] == "essay"
+                      and not summary.get(e.id, Tries()).count)
+    seen = set(mine.pages_seen or [])
+    unseen = tuple(p for p in range(mine.page_count) if p not in seen)
+    return LessonResult(score_, mark, False, again, unwritten, unseen,
+                        exhausted=below and lesson.attempts != 0 and not again)

@@ -7,6 +7,9 @@ import uuid
 from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from markupsafe import Markup
+from sqlalchemy import and_, inspect, select
+from sqlalchemy.orm.attributes import set_committed_value
 
 from ..accounts.access import learner_required
 from ..content import reading
@@ -17,7 +20,7 @@ from ..i18n import current_language
 from . import answers, bp, exercise_view, responses, tries, viewing
 from . import certificates as earned
 from . import visibility as learn
-from .models import Status
+from .models import LessonProgress, Status
 
 
 def _terminal_id() -> int | None:
@@ -85,11 +88,13 @@ def course(course_id: int):
     progress = learn.progress_by_lesson(current_user, [course.id])
     modules = [(m, [le for le in m.lessons if le.active]) for m in course.modules
                if m.retired_at is None]
+    lang = current_language()
     return render_template(
         "learn/course.html", course=course, modules=modules, progress=progress,
         status=lambda lesson: learn.lesson_status(lesson, progress),
         content_of=lambda lesson: learn.reading_of(lesson, progress.get(lesson.id)).content(
-            current_language()),
+            lang),
+        opened_by=lambda lesson: _opened_by(lesson, lang),
         totals=learn.course_totals(current_user).get(course.id, (0, 0)),
         next_lesson=learn.next_lesson(course, progress), lang=current_language(),
     )
@@ -104,14 +109,67 @@ def lesson(lesson_id: int):
         abort(404)
     lesson, in_course = opened
     lang = current_language()
+    if request.args.get("part") == "result":
+        return _result_alone(lesson, in_course.get(lesson.id), lang)
     page = max(request.args.get("page", 1, type=int) or 1, 1) - 1
     try:
         progress = viewing.view_page(learner, lesson, page, lang, _terminal_id(), in_course)
     except learn.LearnError as error:
-        _refuse(error)
+        if error.code == "locked":  # say which lesson opens it
+            flash(_("This lesson opens when you finish «%(title)s».",
+                    title=_opened_by(lesson, lang) or ""), "error")
+        else:
+            _refuse(error)
         return redirect(url_for("learn.course", course_id=lesson.course_id))
     db.session.commit()
     return _render_lesson(lesson, progress, learn.reading_of(lesson, progress), lang, {})
+
+
+def _opened_by(lesson: Lesson, lang: str) -> str | None:
+    """The title of the lesson whose completion opens ``lesson`` in a sequential course."""
+    previous = None
+    for other in learn.counted_lessons(lesson.course):
+        if other.id == lesson.id:
+            break
+        previous = other
+    return _title(previous, lang) if previous is not None else None
+
+
+def _next_lesson(course) -> Lesson | None:
+    """The course's next lesson as the course page shows it (``visibility.next_lesson``): the
+    course's lessons and the learner's progress in them read in one query."""
+    rows = db.session.execute(
+        select(Lesson, LessonProgress).outerjoin(LessonProgress, and_(
+            LessonProgress.lesson_id == Lesson.id, LessonProgress.user_id == current_user.id))
+        .where(Lesson.course_id == course.id).order_by(Lesson.position, Lesson.id)).all()
+    if "lessons" in inspect(course).unloaded:
+        set_committed_value(course, "lessons", [lesson for lesson, _mine in rows])
+    return learn.next_lesson(course, {mine.lesson_id: mine for _l, mine in rows if mine})
+
+
+def _result(lesson: Lesson, progress, read: LessonReading, lang: str) -> dict:
+    """What the last page of a lesson says: the score, passed or not yet, what to do next."""
+    result = tries.lesson_result(current_user, lesson, progress, read, lang)
+
+    def link(exercise: Exercise) -> dict:
+        data = read.data(exercise).get(read.language_of(exercise, lang), {})
+        text = Markup((data.get("html") or {}).get("text", "")).striptags()
+        return {"page": read.page_of(exercise, lang) + 1, "id": exercise.id,
+                "text": text if len(text) <= 80 else text[:78] + "…"}
+
+    following = _next_lesson(lesson.course) if result.passed else None
+    return {"r": result, "again": [link(e) for e in result.again],
+            "unwritten": [link(e) for e in result.unwritten],
+            "next": following, "next_title": _title(following, lang) if following else ""}
+
+
+def _result_alone(lesson: Lesson, mine, lang: str):
+    """The end-of-lesson result alone (the kiosk script asks for it after an answer on a
+    lesson's last page); reads only, records no page view."""
+    if mine is None:
+        abort(404)
+    return render_template("learn/_result.html", lesson=lesson,
+                           result=_result(lesson, mine, learn.reading_of(lesson, mine), lang))
 
 
 def _render_lesson(lesson: Lesson, progress, read: LessonReading, lang: str, draft: dict):
@@ -125,13 +183,16 @@ def _render_lesson(lesson: Lesson, progress, read: LessonReading, lang: str, dra
     views = {e.key: exercise_view.build(current_user, e, read, content.lang if content else lang,
                                         so_far.get(e.id, tries.Tries()), draft.get(e.id))
              for e in on_page}
+    result = _result(lesson, progress, read, lang) if page + 1 >= progress.page_count else None
     return render_template(
         "learn/lesson.html", lesson=lesson, course=lesson.course, content=content,
         progress=progress, page=page, page_count=progress.page_count, shown=shown,
         views=views, other_language=content is not None and content.lang != lang,
         done=progress.status is Status.DONE,
-        exhausted=tries.exhausted(current_user, lesson, progress),
-        keyboard=responses.keyboard_rows(content.lang if content else lang),
+        exhausted=result["r"].exhausted if result else tries.exhausted(current_user, lesson,
+                                                                        progress),
+        result=result,
+        keyboard=exercise_view.keyboard(lesson.course, content.lang if content else lang),
         number_keys=responses.NUMBER_KEYS, new_client_id=lambda: uuid.uuid4().hex,
     )
 

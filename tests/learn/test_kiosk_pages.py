@@ -68,7 +68,8 @@ def test_answer_without_javascript_shows_feedback(kiosk, db):
     kiosk.post(f"/learn/exercises/{mc.id}", data=data)  # a double tap
     page = kiosk.get(response.headers["Location"]).text
     assert "Не, Б ҳамсадо аст." in page  # the answer's feedback
-    assert "А, О, У, И садонокҳоянд." in page  # the general feedback
+    # Not yet right with a try left: the general feedback waits until the question is finished.
+    assert "А, О, У, И садонокҳоянд." not in page
     assert db.session.scalar(select(Attempt).where(Attempt.exercise_id == mc.id)) is not None
     assert len(db.session.scalars(select(Attempt).where(Attempt.exercise_id == mc.id)).all()) == 1
 
