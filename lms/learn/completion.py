@@ -27,6 +27,10 @@ from .visibility import counted_lessons, counts_done, progress_by_lesson, readin
 def complete_if_ready(user: User, lesson: Lesson, mine: LessonProgress, lang: str,
                        terminal_id: int | None) -> Certificate | None:
     if mine.status is Status.DONE:
+        # A placement test is done once its pages are seen, perhaps before its last answers:
+        # each later answer may master one more part (openings are only ever added).
+        if lesson.placement and placement.place(user, lesson, mine):
+            return _complete_course_if_ready(user, lesson.course, lang, terminal_id)
         return None
     if len(set(mine.pages_seen or [])) < mine.page_count:
         return None
