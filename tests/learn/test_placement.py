@@ -239,3 +239,16 @@ def test_an_officer_opens_and_closes_a_module(app, db, placed_course, learner):
     progress = visibility.progress_by_lesson(learner, [placed_course.id])
     assert visibility.is_locked(_lesson_of(db, "a2"), progress)
     assert placement.close_module(learner, m1) is None
+
+
+def test_the_kiosk_continues_and_shows_the_next_lesson_past_the_opened_modules(
+        app, db, placed_course, learner, kiosk):
+    _take_test(app, db, learner)
+    c1 = _lesson_of(db, "c1")
+    response = kiosk.get("/learn/continue")
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith(f"/learn/lessons/{c1.id}?page=1")
+    page = kiosk.get(f"/learn/courses/{placed_course.id}").text
+    assert f'href="/learn/lessons/{c1.id}"' in page  # the course's next lesson
+    a2 = _lesson_of(db, "a2")
+    assert kiosk.get(f"/learn/lessons/{a2.id}").status_code == 200  # opened: not locked
