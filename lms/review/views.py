@@ -10,8 +10,8 @@ from flask_login import current_user
 from ..accounts import services as accounts
 from ..accounts.access import ensure_facility, officer_required, staff_required
 from ..accounts.models import Role, Unit
-from ..content.models import Module
 from ..audit.services import record as audit
+from ..content.models import Module
 from ..extensions import db
 from ..forms import choices
 from ..i18n import current_language

@@ -17,10 +17,17 @@ from ..accounts.models import User
 from ..content import reading
 from ..content.models import Course, Exercise, Lesson, Module
 from ..extensions import db
-from ..learn.events import time_on_task
 from ..learn import placement
-from ..learn.models import (Attempt, Certificate, Event, LessonProgress, ModuleOpening, PlanItem,
-                            Status)
+from ..learn.events import time_on_task
+from ..learn.models import (
+    Attempt,
+    Certificate,
+    Event,
+    LessonProgress,
+    ModuleOpening,
+    PlanItem,
+    Status,
+)
 from ..terminals.models import KioskSession, Terminal
 from .answers import describe, question_text
 
