@@ -11,7 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .. import clock
 from ..accounts.models import User
-from ..content.models import Course, Exercise, Lesson
+from ..content.models import Course, Exercise, Lesson, Module
 from ..extensions import db
 
 
@@ -151,6 +151,37 @@ class PlanItem(db.Model):
 
     course: Mapped[Course] = relationship()
     user: Mapped[User] = relationship(foreign_keys=[user_id])
+
+
+class OpenedBy(enum.Enum):
+    PLACEMENT = "placement"  # the learner mastered the placement part that covers the module
+    OFFICER = "officer"  # an officer of the learner's facility opened it (audited)
+
+
+class ModuleOpening(db.Model):
+    """A module opened for one learner: its lessons are unlocked and count as done for the
+    sequential lock and the course's completion, though the learner did not do them (the
+    certificate's hours count only what they did)."""
+
+    __tablename__ = "module_openings"
+    __table_args__ = (
+        UniqueConstraint("user_id", "module_id"),
+        # Read with the learner's progress in a course (learn.visibility).
+        Index("ix_module_openings_user_course", "user_id", "course_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    module_id: Mapped[int] = mapped_column(ForeignKey("modules.id", ondelete="CASCADE"))
+    course_id: Mapped[int] = mapped_column(ForeignKey("courses.id", ondelete="CASCADE"))
+    why: Mapped[OpenedBy] = mapped_column(
+        Enum(OpenedBy, name="opened_by", values_callable=lambda e: [m.value for m in e],
+             native_enum=False, length=16))
+    opened_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    at: Mapped[datetime] = mapped_column(default=clock.now)
+
+    module: Mapped[Module] = relationship()
+    opened_by: Mapped[User | None] = relationship(foreign_keys=[opened_by_id])
 
 
 class ActivityDay(db.Model):

@@ -1,13 +1,18 @@
 """What a learner may see: the published courses and lessons, the lock of a sequential course,
 where to continue, and which version of a lesson they read.
 
+A module opened for the learner (``ModuleOpening``: by the placement test or an officer) counts
+as done: its lessons are unlocked, the lesson after it opens, course completion and the kiosk's
+totals count its lessons, and Continue and the next lesson go past it. The learner may still take
+its lessons; the certificate's hours count only the lessons they did (``completion``).
+
 Plain functions; they read, never write."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import and_, bindparam, func, select
+from sqlalchemy import and_, bindparam, case, exists, func, or_, select
 from sqlalchemy.orm import defaultload, defer, joinedload
 
 from ..accounts.models import User
@@ -15,7 +20,7 @@ from ..content import reading
 from ..content.models import Course, Exercise, Lesson
 from ..content.reading import LessonReading
 from ..extensions import db
-from .models import LessonProgress, PlanItem, Status
+from .models import LessonProgress, ModuleOpening, PlanItem, Status
 
 
 class LearnError(ValueError):
@@ -97,28 +102,77 @@ def counted_lessons(course: Course) -> list[Lesson]:
     return [lesson for lesson in active_lessons(course) if not lesson.placement]
 
 
+class Progress(dict[int, LessonProgress]):
+    """The learner's progress rows by lesson id, and ``opened``: the ids of the modules opened
+    for them (read with the rows of whole courses; empty otherwise)."""
+
+    def __init__(self, rows: Any = (), opened: Any = ()):
+        super().__init__(rows)
+        self.opened = frozenset(opened)
+
+
+def opened_modules(progress: dict[int, LessonProgress]) -> frozenset[int]:
+    return getattr(progress, "opened", frozenset())
+
+
+def counts_done(lesson: Lesson, progress: dict[int, LessonProgress]) -> bool:
+    """Done by the learner, or in a module opened for them."""
+    mine = progress.get(lesson.id)
+    return ((mine is not None and mine.status is Status.DONE)
+            or lesson.module_id in opened_modules(progress))
+
+
+# A course's lessons with the learner's row in each and whether its module is opened for them,
+# kept when either is there: the progress and the openings in one statement.
+_COURSE_PROGRESS = (
+    select(Lesson.module_id, LessonProgress, ModuleOpening.id)
+    .select_from(Lesson)
+    .outerjoin(LessonProgress, and_(LessonProgress.lesson_id == Lesson.id,
+                                    LessonProgress.user_id == bindparam("user_id")))
+    .outerjoin(ModuleOpening, and_(ModuleOpening.module_id == Lesson.module_id,
+                                   ModuleOpening.user_id == bindparam("user_id")))
+    .where(Lesson.course_id.in_(bindparam("course_ids", expanding=True)),
+           or_(LessonProgress.id.is_not(None), ModuleOpening.id.is_not(None)))
+)
+
+
 def progress_by_lesson(user: User, course_ids: list[int] | None = None,
-                       lesson_ids: list[int] | None = None) -> dict[int, LessonProgress]:
-    """The learner's progress by lesson (in these courses, or these lessons)."""
+                       lesson_ids: list[int] | None = None) -> Progress:
+    """The learner's progress by lesson (in these courses, or these lessons); for whole
+    courses with the modules opened for the learner, in the same statement."""
+    if course_ids is not None and lesson_ids is None:
+        rows = Progress()
+        opened = set()
+        for module_id, mine, opening in db.session.execute(
+                _COURSE_PROGRESS, {"user_id": user.id, "course_ids": list(course_ids)}):
+            if mine is not None:
+                rows[mine.lesson_id] = mine
+            if opening is not None:
+                opened.add(module_id)
+        rows.opened = frozenset(opened)
+        return rows
     stmt = select(LessonProgress).where(LessonProgress.user_id == user.id)
     if course_ids is not None:
         stmt = stmt.where(LessonProgress.course_id.in_(course_ids))
     if lesson_ids is not None:
         stmt = stmt.where(LessonProgress.lesson_id.in_(lesson_ids))
-    return {p.lesson_id: p for p in db.session.scalars(stmt)}
+    return Progress((p.lesson_id, p) for p in db.session.scalars(stmt))
 
 
 def course_totals(user: User) -> dict[int, tuple[int, int]]:
-    """For every published course: (lessons done, lessons counted), in one query."""
+    """For every published course: (lessons done or opened, lessons counted), in one query."""
     done = (
         select(LessonProgress.lesson_id)
         .where(LessonProgress.user_id == user.id, LessonProgress.status == Status.DONE)
         .subquery()
     )
+    opened = select(ModuleOpening.module_id).where(ModuleOpening.user_id == user.id).subquery()
     stmt = (
         select(Lesson.course_id, func.count(Lesson.id),
-               func.count(done.c.lesson_id))
+               func.count(case((or_(done.c.lesson_id.is_not(None),
+                                    opened.c.module_id.is_not(None)), 1))))
         .outerjoin(done, done.c.lesson_id == Lesson.id)
+        .outerjoin(opened, opened.c.module_id == Lesson.module_id)
         .where(Lesson.retired_at.is_(None), Lesson.placement.is_(False))
         .group_by(Lesson.course_id)
     )
@@ -126,8 +180,11 @@ def course_totals(user: User) -> dict[int, tuple[int, int]]:
 
 
 def is_locked(lesson: Lesson, progress: dict[int, LessonProgress]) -> bool:
-    """In a sequential course a lesson opens when the one before it is done."""
+    """In a sequential course a lesson opens when the one before it is done, or is in a module
+    opened for the learner; a lesson of an opened module is open."""
     if not lesson.course.sequential or lesson.placement:
+        return False
+    if lesson.module_id in opened_modules(progress):
         return False
     previous = None
     for other in counted_lessons(lesson.course):
@@ -136,39 +193,53 @@ def is_locked(lesson: Lesson, progress: dict[int, LessonProgress]) -> bool:
         previous = other
     if previous is None:
         return False
-    before = progress.get(previous.id)
-    return before is None or before.status is not Status.DONE
+    return not counts_done(previous, progress)
 
 
 def lesson_status(lesson: Lesson, progress: dict[int, LessonProgress]) -> str:
-    """"done", "in_progress", "not_started" or "locked"."""
+    """"done" (also for a lesson of a module opened for the learner, not started),
+    "in_progress", "not_started" or "locked"."""
     mine = progress.get(lesson.id)
     if mine is not None:
         return mine.status.value
+    if lesson.module_id in opened_modules(progress):
+        return Status.DONE.value
     return "locked" if is_locked(lesson, progress) else Status.NOT_STARTED.value
 
 
 def continue_target(user: User) -> tuple[Lesson, int] | None:
-    """The lesson and page where the learner stopped (the latest one not done)."""
+    """The lesson and page where the learner stopped (the latest one not done, outside the
+    modules opened for them); when the latest is a placement test they finished, the first
+    lesson of its course that is neither done nor opened."""
     row = db.session.scalar(
         select(LessonProgress)
         .join(Lesson, Lesson.id == LessonProgress.lesson_id)
         .join(Course, Course.id == Lesson.course_id)
-        .where(LessonProgress.user_id == user.id, LessonProgress.status != Status.DONE,
-               Lesson.retired_at.is_(None), Course.published_at.is_not(None))
+        .where(LessonProgress.user_id == user.id,
+               or_(LessonProgress.status != Status.DONE, Lesson.placement.is_(True)),
+               Lesson.retired_at.is_(None), Course.published_at.is_not(None),
+               ~exists().where(ModuleOpening.user_id == user.id,
+                               ModuleOpening.module_id == Lesson.module_id))
         .order_by(LessonProgress.updated_at.desc(), LessonProgress.id.desc())
         .limit(1)
     )
     if row is None:
         return None
-    return row.lesson, row.current_page
+    if row.status is not Status.DONE:
+        return row.lesson, row.current_page
+    progress = progress_by_lesson(user, [row.course_id])
+    lesson = next_lesson(row.lesson.course, progress)
+    if lesson is None:
+        return None
+    mine = progress.get(lesson.id)
+    return lesson, mine.current_page if mine is not None else 0
 
 
 def next_lesson(course: Course, progress: dict[int, LessonProgress]) -> Lesson | None:
-    """The first counted lesson not done yet, or None when the course is complete."""
+    """The first counted lesson neither done nor in an opened module, or None when there is
+    none (``progress``: as ``progress_by_lesson`` reads a course)."""
     for lesson in counted_lessons(course):
-        mine = progress.get(lesson.id)
-        if mine is None or mine.status is not Status.DONE:
+        if not counts_done(lesson, progress):
             return lesson
     return None
 
@@ -192,7 +263,7 @@ def progress_for(user: User, lesson: Lesson, own: Any = _UNREAD) -> dict[int, Le
     if own is _UNREAD:
         progress = progress_by_lesson(user, lesson_ids=[lesson.id])
     else:
-        progress = {lesson.id: own} if own is not None else {}
+        progress = Progress({lesson.id: own} if own is not None else {})
     if lesson.id in progress or not lesson.course.sequential or lesson.placement:
         return progress
     return progress_by_lesson(user, [lesson.course_id])

@@ -1,4 +1,5 @@
-"""Officers' pages: the learner list and a learner's record with its account actions."""
+"""Officers' pages: the learner list and a learner's record with its account actions and the
+modules opened for the learner."""
 
 from __future__ import annotations
 
@@ -10,9 +11,11 @@ from ..accounts import services as accounts
 from ..accounts.access import ensure_facility, officer_required, staff_required
 from ..accounts.models import Role, Unit
 from ..audit.services import record as audit
+from ..content.models import Module
 from ..extensions import db
 from ..forms import choices
 from ..i18n import current_language
+from ..learn import placement
 from ..learn.visibility import published_courses
 from ..staff import record
 from ..staff.forms import ActionForm, AssignForm, TransferForm
@@ -117,3 +120,45 @@ def readmit_learner(learner_id: int):
     flash(_("The learner can sign in again."), "success")
     return redirect(url_for("review.learner", learner_id=learner.id))
 
+
+
+def _module_or_404(module_id: int) -> Module:
+    module = db.session.get(Module, module_id)
+    if module is None or module.course.published_at is None:
+        abort(404)
+    return module
+
+
+@bp.post("/learners/<int:learner_id>/modules/<int:module_id>/open")
+@officer_required
+def open_module(learner_id: int, module_id: int):
+    """Open a module for one learner: its lessons unlock and count as done (audited)."""
+    learner = learner_or_404(learner_id)
+    module = _module_or_404(module_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    if placement.open_module(current_user, learner, module) is not None:
+        audit(current_user, "learner.module_open", subject=learner, ip=request.remote_addr,
+              course_id=module.course_id, module_id=module.id, module=module.key)
+        flash(_("The module is open for this learner."), "success")
+    db.session.commit()
+    return redirect(url_for("review.learner", learner_id=learner.id, _anchor="modules"))
+
+
+@bp.post("/learners/<int:learner_id>/modules/<int:module_id>/close")
+@officer_required
+def close_module(learner_id: int, module_id: int):
+    """Close a module opened for one learner, by placement or by an officer (audited)."""
+    learner = learner_or_404(learner_id)
+    module = _module_or_404(module_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    closed = placement.close_module(learner, module)
+    if closed is not None:
+        audit(current_user, "learner.module_close", subject=learner, ip=request.remote_addr,
+              course_id=module.course_id, module_id=module.id, module=module.key,
+              opened_by=closed.why.value)
+        flash(_("The module is closed again: its lessons count when the learner does them."),
+              "success")
+    db.session.commit()
+    return redirect(url_for("review.learner", learner_id=learner.id, _anchor="modules"))

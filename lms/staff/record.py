@@ -1,4 +1,5 @@
-"""Everything a learner's record shows: plan, progress, answers, time, kiosk, certificates.
+"""Everything a learner's record shows: plan, progress, answers, time, kiosk, certificates,
+what the placement test decided and the modules opened for the learner.
 
 Reflections (private attempts) appear only as "written": their text never leaves here."""
 
@@ -14,10 +15,19 @@ from sqlalchemy.orm import selectinload
 from .. import clock
 from ..accounts.models import User
 from ..content import reading
-from ..content.models import Course, Exercise, Lesson
+from ..content.models import Course, Exercise, Lesson, Module
 from ..extensions import db
+from ..learn import placement
 from ..learn.events import time_on_task
-from ..learn.models import Attempt, Certificate, Event, LessonProgress, PlanItem, Status
+from ..learn.models import (
+    Attempt,
+    Certificate,
+    Event,
+    LessonProgress,
+    ModuleOpening,
+    PlanItem,
+    Status,
+)
 from ..terminals.models import KioskSession, Terminal
 from .answers import describe, question_text
 
@@ -56,11 +66,34 @@ class LessonRow:
 
 
 @dataclass
+class ModuleRow:
+    module: Module
+    opening: ModuleOpening | None  # opened for the learner: by placement, or by whom
+    placement_only: bool = False  # the module holds only the placement test: nothing to open
+
+
+@dataclass
+class PlacementRow:
+    """The course's placement test for this learner: finished or not, and each part's result
+    (empty until they finish it)."""
+
+    lesson: Lesson
+    progress: LessonProgress | None
+    parts: list[placement.PartResult]
+
+    @property
+    def finished(self) -> bool:
+        return self.progress is not None and self.progress.status is Status.DONE
+
+
+@dataclass
 class CourseRow:
     course: Course
     plan: PlanItem | None
     certificate: Certificate | None
     lessons: list[LessonRow]
+    modules: list[ModuleRow] = field(default_factory=list)
+    placement: PlacementRow | None = None
 
     @property
     def counted(self) -> list[LessonRow]:
@@ -116,9 +149,11 @@ def build(learner: User, lang: str) -> Record:
     courses = list(db.session.scalars(
         select(Course).where(Course.id.in_(course_ids))
         .options(selectinload(Course.lessons).selectinload(Lesson.contents),
-                 selectinload(Course.lessons).selectinload(Lesson.exercises))
+                 selectinload(Course.lessons).selectinload(Lesson.exercises),
+                 selectinload(Course.modules))
         .order_by(Course.category, Course.level, Course.id))) if course_ids else []
     seconds = time_on_task(learner.id)
+    opened = placement.openings(learner, [c.id for c in courses])
     by_exercise: dict[int, list[Attempt]] = defaultdict(list)
     for attempt in attempts:
         by_exercise[attempt.exercise_id].append(attempt)
@@ -141,7 +176,12 @@ def build(learner: User, lang: str) -> Record:
                     [] if any(a.private for a in tries) else
                     [describe(exercise, a.response, learner.id, a.lang) for a in tries]))
             lessons.append(row)
-        rows.append(CourseRow(course, plan.get(course.id), by_course_cert.get(course.id), lessons))
+        counted = {lesson.module_id for lesson in course.lessons
+                   if lesson.active and not lesson.placement}
+        modules = [ModuleRow(m, opened.get(m.id), m.id not in counted) for m in course.modules
+                   if m.retired_at is None or m.id in opened]
+        rows.append(CourseRow(course, plan.get(course.id), by_course_cert.get(course.id), lessons,
+                              modules, _placement(course, progress, by_exercise)))
     last = db.session.execute(
         select(Event.at, Event.terminal_id).where(Event.user_id == learner.id)
         .order_by(Event.at.desc(), Event.id.desc()).limit(1)).first()
@@ -158,3 +198,21 @@ def build(learner: User, lang: str) -> Record:
         open_session=open_session, total_seconds=sum(seconds.values()),
         today=clock.now().date(),
     )
+
+
+def _placement(course: Course, progress: dict[int, LessonProgress],
+               by_exercise: dict[int, list[Attempt]]) -> PlacementRow | None:
+    """What the course's placement test decided, from the answers the record has read."""
+    test = next((lesson for lesson in course.lessons
+                 if lesson.active and placement.is_placement_test(course, lesson)), None)
+    if test is None:
+        return None
+    mine = progress.get(test.id)
+    if mine is None or mine.status is not Status.DONE:
+        return PlacementRow(test, mine, [])
+    right_first = set()
+    for exercise in test.exercises:
+        in_round = [a for a in by_exercise.get(exercise.id, []) if a.round == mine.round]
+        if len(in_round) == 1 and in_round[0].correct:
+            right_first.add(exercise.id)
+    return PlacementRow(test, mine, placement.part_results(course, test, right_first))
