@@ -208,31 +208,36 @@ def lesson_status(lesson: Lesson, progress: dict[int, LessonProgress]) -> str:
 
 
 def continue_target(user: User) -> tuple[Lesson, int] | None:
-    """The lesson and page where the learner stopped (the latest one not done, outside the
-    modules opened for them); when the latest is a placement test they finished, the first
-    lesson of its course that is neither done nor opened."""
-    row = db.session.scalar(
-        select(LessonProgress)
-        .join(Lesson, Lesson.id == LessonProgress.lesson_id)
-        .join(Course, Course.id == Lesson.course_id)
-        .where(LessonProgress.user_id == user.id,
-               or_(LessonProgress.status != Status.DONE, Lesson.placement.is_(True)),
-               Lesson.retired_at.is_(None), Course.published_at.is_not(None),
-               ~exists().where(ModuleOpening.user_id == user.id,
-                               ModuleOpening.module_id == Lesson.module_id))
-        .order_by(LessonProgress.updated_at.desc(), LessonProgress.id.desc())
-        .limit(1)
-    )
-    if row is None:
+    """Where the learner goes on: the page where they stopped in the lesson they worked on
+    last; when they finished that lesson (a placement test too), the next lesson of its course
+    that is neither done nor opened for them; when that course is complete, the latest lesson
+    they left unfinished elsewhere (outside the modules opened for them)."""
+    latest = _latest_progress(user)
+    if latest is None:
         return None
-    if row.status is not Status.DONE:
-        return row.lesson, row.current_page
-    progress = progress_by_lesson(user, [row.course_id])
-    lesson = next_lesson(row.lesson.course, progress)
-    if lesson is None:
-        return None
-    mine = progress.get(lesson.id)
-    return lesson, mine.current_page if mine is not None else 0
+    if latest.status is not Status.DONE:
+        return latest.lesson, latest.current_page
+    progress = progress_by_lesson(user, [latest.course_id])
+    lesson = next_lesson(latest.lesson.course, progress)
+    if lesson is not None:
+        mine = progress.get(lesson.id)
+        return lesson, mine.current_page if mine is not None else 0
+    unfinished = _latest_progress(user, unfinished=True)
+    return (unfinished.lesson, unfinished.current_page) if unfinished is not None else None
+
+
+def _latest_progress(user: User, unfinished: bool = False) -> LessonProgress | None:
+    stmt = (select(LessonProgress)
+            .join(Lesson, Lesson.id == LessonProgress.lesson_id)
+            .join(Course, Course.id == Lesson.course_id)
+            .where(LessonProgress.user_id == user.id,
+                   Lesson.retired_at.is_(None), Course.published_at.is_not(None),
+                   ~exists().where(ModuleOpening.user_id == user.id,
+                                   ModuleOpening.module_id == Lesson.module_id)))
+    if unfinished:
+        stmt = stmt.where(LessonProgress.status != Status.DONE)
+    return db.session.scalar(
+        stmt.order_by(LessonProgress.updated_at.desc(), LessonProgress.id.desc()).limit(1))
 
 
 def next_lesson(course: Course, progress: dict[int, LessonProgress]) -> Lesson | None:

@@ -30,6 +30,7 @@ FACILITY_TABLES: dict[str, str] = {
     "events": "id",
     "activity_days": "user_id",
     "plan_items": "id",
+    "module_openings": "id",
     "certificates": "id",
     "audit_entries": "id",
 }

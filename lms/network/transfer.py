@@ -42,6 +42,7 @@ HISTORY: dict[str, tuple[str, ...]] = {
     "events": ("terminal_id",),
     "activity_days": (),
     "plan_items": ("assigned_by_id",),
+    "module_openings": ("opened_by_id",),
     "certificates": (),
 }
 KEYS = {"activity_days": "user_id, day, course_id"}

@@ -190,3 +190,21 @@ def test_time_on_task_caps_idle_gaps(app, db, learner, sample_course):
     viewing.view_page(learner, one, 2, "tg", None)
     db.session.flush()
     assert time_on_task(learner.id)[one.id] == pytest.approx(120 + 300, abs=1)
+
+
+def test_continue_goes_to_the_next_lesson_once_one_is_passed(app, db, learner, sample_course):
+    """Finishing a lesson leaves no unfinished one: Continue goes on to the next lesson of the
+    course (not "choose a course"), and nowhere once the course is complete."""
+    from lms.learn.models import LessonProgress
+
+    one, two = (lesson for lesson in sample_course.lessons if lesson.active)
+    with app.test_request_context():
+        viewing.view_page(learner, one, 0, "tg", None)
+        mine = visibility.progress_for(learner, one)[one.id]
+        mine.status = Status.DONE
+        db.session.flush()
+        assert visibility.continue_target(learner) == (two, 0)
+        db.session.add(LessonProgress(user_id=learner.id, lesson_id=two.id,
+                                      course_id=two.course_id, status=Status.DONE))
+        db.session.flush()
+        assert visibility.continue_target(learner) is None
