@@ -1,0 +1,163 @@
+"""Clips on the kiosk: the route that serves them and the speakers templates put beside texts.
+
+- ``GET /clips/<sha256>.<ext>``: a stored clip, by its content hash (cacheable forever).
+- ``page_sounds(course, lang, parts, states)`` (a template global): every clip a lesson page
+  can play, found in one query; ``.fill(html)`` puts a speaker where the renderer left a mark,
+  ``.button(html)`` is the speaker of one exercise text (prompt, choice, item, feedback).
+- ``say(text)``: the speaker of one of the kiosk's own words (Next, Check…) or of a course
+  title, in the learner's language; all of them are looked up in one query per page.
+
+A speaker is a plain ``<audio controls preload="none">`` (nothing is fetched before it is
+played); the kiosk script turns it into a large button. A course whose machine voice is off
+for a language offers only its human recordings in that language.
+"""
+
+from __future__ import annotations
+
+from html import escape
+from typing import Any
+
+from flask import abort, g, send_file
+from flask_babel import force_locale, get_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from markupsafe import Markup
+from sqlalchemy import select
+
+from ..content import bp
+from ..content.media import path_for
+from ..extensions import db
+from . import clips
+
+# The kiosk's own words that get a sound (the same msgids as the templates use).
+KIOSK_WORDS = (
+    _l("Continue"), _l("Next"), _l("Back"), _l("Check"), _l("Save"), _l("True"), _l("False"),
+    _l("Right!"), _l("Not quite."), _l("Partly right."), _l("Lesson done!"),
+    _l("Back to the course"), _l("Take the lesson again"),
+    _l("You have used all your tries. Read the lesson again and try once more."),
+    _l("Choose every right answer."), _l("Tap a word on the left, then its pair on the right."),
+    _l("Sign out"), _l("I am here"),
+    _l("Are you still there? You will be signed out in a minute."),
+)
+
+
+@bp.get("/clips/<name>")
+def clip(name: str):
+    """A clip; its URL names its content, so it may be cached forever."""
+    sha, _dot, _ext = name.partition(".")
+    if len(sha) != 64 or any(ch not in "0123456789abcdef" for ch in sha):
+        abort(404)
+    mime = db.session.scalar(select(clips.Clip.mime).where(clips.Clip.sha256 == sha).limit(1))
+    path = path_for(sha)
+    if mime is None or not path.is_file():
+        abort(404)
+    response = send_file(path, mimetype=mime, etag=sha, conditional=True, max_age=31536000)
+    response.headers["Cache-Control"] = "public, max-age=31536000, immutable"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def speaker(clip: clips.Clip | None, autoplay: bool = False) -> Markup:
+    """The speaker of one clip (empty without a clip)."""
+    if clip is None:
+        return Markup("")
+    url = escape(clip.url)
+    label = escape(_("Listen"))
+    extra = " data-autoplay" if autoplay else ""
+    return Markup(
+        f'<span class="audio speak"><button type="button" class="audio-btn" data-src="{url}" '
+        f'aria-label="{label}" data-source="{clip.source}"{extra} hidden></button>'
+        f'<span class="audio-plain"><audio controls preload="none" src="{url}" '
+        f'aria-label="{label}"></audio></span></span>')
+
+
+class PageSounds:
+    """The clips of one page of a lesson, in its language."""
+
+    def __init__(self, found: dict[str, clips.Clip], say_instruction: bool = False):
+        self.found = found
+        self.say_instruction = say_instruction
+
+    def of(self, text: str) -> Markup:
+        return speaker(self.found.get(clips.text_key(text)))
+
+    def button(self, html: str) -> Markup:
+        return self.of(clips.spoken_text(html or ""))
+
+    def fill(self, html: str) -> Markup:
+        """A page part's HTML with its speaker marks replaced by speakers (or removed); with
+        ``say_instruction``, the first speaker of a ``::: say`` box plays once on opening."""
+        first_say = html.find('<div class="say">') if self.say_instruction else -1
+        out = []
+        last = 0
+        for match in clips._SAY.finditer(html or ""):
+            text = clips.normalize(clips.unescape(match.group(1) or match.group(2)))
+            auto = first_say != -1 and match.start() > first_say
+            out.append(html[last:match.start()])
+            out.append(str(speaker(self.found.get(clips.text_key(text)), autoplay=auto)))
+            if auto and self.found.get(clips.text_key(text)):
+                first_say = -1
+            last = match.end()
+        out.append(html[last:])
+        return Markup("".join(out))
+
+
+def _exercise_texts(state: dict[str, Any]) -> list[str]:
+    view = state.get("view") or {}
+    texts = [view.get("text_html", ""), view.get("tail_html", "")]
+    texts += [o.get("html", "") for o in view.get("options", [])]
+    texts += [o.get("html", "") for o in view.get("left", [])]
+    texts += [o.get("html", "") for o in view.get("right", [])]
+    result = state.get("result") or {}
+    texts += list(result.get("feedback", [])) + [result.get("general", "")]
+    return [clips.spoken_text(t) for t in texts if t]
+
+
+@bp.app_template_global()
+def page_sounds(course, lang: str, parts=(), states: dict | None = None,
+                first_page: bool = True) -> PageSounds:
+    """Every clip a page can play (its text parts' marks and its exercises), in one query."""
+    texts = []
+    for part in parts:
+        if getattr(part, "html", ""):
+            texts += clips.say_markers(part.html)
+    for state in (states or {}).values():
+        if state:
+            texts += _exercise_texts(state)
+    machine = clips.machine_voice_on(course, lang)
+    found = clips.playable([clips.text_key(t) for t in texts], lang, machine)
+    from ..content.course_settings import kiosk_of
+
+    return PageSounds(found, kiosk_of(course).say_instruction)
+
+
+@bp.app_template_global()
+def exercise_sounds(state: dict[str, Any]) -> PageSounds:
+    """The clips of one exercise (for its HTML sent back after an answer)."""
+    exercise = state["exercise"]
+    return page_sounds(exercise.lesson.course, state["lang"], (), {"one": state})
+
+
+def kiosk_words(lang: str) -> list[str]:
+    with force_locale(lang):
+        return [str(word) for word in KIOSK_WORDS]
+
+
+@bp.app_template_global()
+def say(text: str, course=None) -> Markup:
+    """The speaker of one of the kiosk's own words or a course title, in the current
+    language (the first call of a request finds them all)."""
+    lang = str(get_locale() or "tg")
+    cache = g.setdefault("_kiosk_clips", {})
+    if lang not in cache:
+        from ..content.models import Course
+
+        titles = [c.title(lang) for c in db.session.scalars(
+            select(Course).where(Course.retired_at.is_(None)))]
+        keys = [clips.text_key(t) for t in [*kiosk_words(lang), *titles]]
+        cache[lang] = clips.playable(keys, lang)
+    clip = cache[lang].get(clips.text_key(text or ""))
+    if clip is not None and clip.source == clips.MACHINE and course is not None \
+            and not clips.machine_voice_on(course, lang):
+        clip = None
+    return speaker(clip)
