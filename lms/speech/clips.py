@@ -327,6 +327,9 @@ def after_import(course, progress: Callable | None = None, only: Iterable[str] |
         return None
     report = make_for_course(course, progress, only)
     make_kiosk_words()
+    from .sounds import forget
+
+    forget()
     return report
 
 

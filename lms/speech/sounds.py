@@ -14,10 +14,12 @@ for a language offers only its human recordings in that language.
 
 from __future__ import annotations
 
+import time
+from dataclasses import dataclass
 from html import escape
 from typing import Any
 
-from flask import abort, g, send_file
+from flask import abort, g, has_app_context, send_file
 from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -36,7 +38,7 @@ KIOSK_WORDS = (
     _l("Back to the course"), _l("Take the lesson again"),
     _l("You have used all your tries. Read the lesson again and try once more."),
     _l("Choose every right answer."), _l("Tap a word on the left, then its pair on the right."),
-    _l("Sign out"), _l("I am here"),
+    _l("Sign out"), _l("I'm finished"), _l("I am here"),
     _l("Are you still there? You will be signed out in a minute."),
 )
 
@@ -57,7 +59,51 @@ def clip(name: str):
     return response
 
 
-def speaker(clip: clips.Clip | None, autoplay: bool = False) -> Markup:
+@dataclass(frozen=True)
+class Playable:
+    url: str
+    source: str  # "human" | "machine"
+
+
+# (lang, text key) -> (the clip to play or None, when to look again). Kept a minute in each
+# process, so the pages a learner turns all day cost no query for their sounds, and a clip made
+# by an import in another process is heard within a minute.
+_CACHE: dict[tuple[str, str], tuple[Playable | None, float]] = {}
+CACHE_SECONDS = 60.0
+_CACHE_MAX = 50000
+
+
+def lookup(keys, lang: str) -> dict[str, Playable]:
+    """text key -> what to play, for the keys that have a clip (at most one query)."""
+    now = time.monotonic()
+    keys = set(keys)
+    out: dict[str, Playable] = {}
+    ask = []
+    for key in keys:
+        hit = _CACHE.get((lang, key))
+        if hit is None or hit[1] < now:
+            ask.append(key)
+        elif hit[0] is not None:
+            out[key] = hit[0]
+    if ask:
+        if len(_CACHE) > _CACHE_MAX:
+            _CACHE.clear()
+        found = clips.playable(ask, lang)
+        for key in ask:
+            clip = found.get(key)
+            item = Playable(clip.url, clip.source) if clip is not None else None
+            _CACHE[(lang, key)] = (item, now + CACHE_SECONDS)
+            if item is not None:
+                out[key] = item
+    return out
+
+
+def forget() -> None:
+    """Empty this process's cache (after making clips here, and in tests)."""
+    _CACHE.clear()
+
+
+def speaker(clip: Playable | None, autoplay: bool = False) -> Markup:
     """The speaker of one clip (empty without a clip)."""
     if clip is None:
         return Markup("")
@@ -74,7 +120,7 @@ def speaker(clip: clips.Clip | None, autoplay: bool = False) -> Markup:
 class PageSounds:
     """The clips of one page of a lesson, in its language."""
 
-    def __init__(self, found: dict[str, clips.Clip], say_instruction: bool = False):
+    def __init__(self, found: dict[str, Playable], say_instruction: bool = False):
         self.found = found
         self.say_instruction = say_instruction
 
@@ -92,10 +138,11 @@ class PageSounds:
         last = 0
         for match in clips._SAY.finditer(html or ""):
             text = clips.normalize(clips.unescape(match.group(1) or match.group(2)))
-            auto = first_say != -1 and match.start() > first_say
+            clip = self.found.get(clips.text_key(text))
+            auto = clip is not None and first_say != -1 and match.start() > first_say
             out.append(html[last:match.start()])
-            out.append(str(speaker(self.found.get(clips.text_key(text)), autoplay=auto)))
-            if auto and self.found.get(clips.text_key(text)):
+            out.append(str(speaker(clip, autoplay=auto)))
+            if auto:
                 first_say = -1
             last = match.end()
         out.append(html[last:])
@@ -113,10 +160,15 @@ def _exercise_texts(state: dict[str, Any]) -> list[str]:
     return [clips.spoken_text(t) for t in texts if t]
 
 
+def _kiosk_keys(lang: str) -> list[str]:
+    return [clips.text_key(w) for w in kiosk_words(lang)]
+
+
 @bp.app_template_global()
-def page_sounds(course, lang: str, parts=(), states: dict | None = None,
-                first_page: bool = True) -> PageSounds:
-    """Every clip a page can play (its text parts' marks and its exercises), in one query."""
+def page_sounds(course, lang: str, parts=(), states: dict | None = None) -> PageSounds:
+    """Every clip a page can play (its text parts' marks, its exercises, the kiosk's words)."""
+    from ..content.course_settings import kiosk_of
+
     texts = []
     for part in parts:
         if getattr(part, "html", ""):
@@ -124,10 +176,14 @@ def page_sounds(course, lang: str, parts=(), states: dict | None = None,
     for state in (states or {}).values():
         if state:
             texts += _exercise_texts(state)
-    machine = clips.machine_voice_on(course, lang)
-    found = clips.playable([clips.text_key(t) for t in texts], lang, machine)
-    from ..content.course_settings import kiosk_of
-
+    keys = {clips.text_key(t) for t in texts}
+    ui = str(get_locale() or lang)
+    if ui == lang:
+        found = lookup(keys | set(_kiosk_keys(lang)), lang)
+    else:
+        found = lookup(keys, lang)
+    if not clips.machine_voice_on(course, lang):
+        found = {k: v for k, v in found.items() if v.source == clips.HUMAN}
     return PageSounds(found, kiosk_of(course).say_instruction)
 
 
@@ -139,25 +195,29 @@ def exercise_sounds(state: dict[str, Any]) -> PageSounds:
 
 
 def kiosk_words(lang: str) -> list[str]:
-    with force_locale(lang):
-        return [str(word) for word in KIOSK_WORDS]
+    cache = g.setdefault("_kiosk_words", {}) if has_app_context() else {}
+    if lang not in cache:
+        with force_locale(lang):
+            cache[lang] = [clips.normalize(str(word)) for word in KIOSK_WORDS]
+    return cache[lang]
 
 
 @bp.app_template_global()
 def say(text: str, course=None) -> Markup:
     """The speaker of one of the kiosk's own words or a course title, in the current
-    language (the first call of a request finds them all)."""
+    language; the kiosk's words are looked up together, once a minute."""
     lang = str(get_locale() or "tg")
-    cache = g.setdefault("_kiosk_clips", {})
-    if lang not in cache:
-        from ..content.models import Course
-
-        titles = [c.title(lang) for c in db.session.scalars(
-            select(Course).where(Course.retired_at.is_(None)))]
-        keys = [clips.text_key(t) for t in [*kiosk_words(lang), *titles]]
-        cache[lang] = clips.playable(keys, lang)
-    clip = cache[lang].get(clips.text_key(text or ""))
+    key = clips.text_key(text or "")
+    clip = lookup({key, *_kiosk_keys(lang)}, lang).get(key)
     if clip is not None and clip.source == clips.MACHINE and course is not None \
             and not clips.machine_voice_on(course, lang):
         clip = None
     return speaker(clip)
+
+
+@bp.app_template_global()
+def preload_sounds(texts, lang: str | None = None) -> str:
+    """Look up the clips of ``texts`` (a home page's course titles) in one query."""
+    lang = lang or str(get_locale() or "tg")
+    lookup({clips.text_key(t) for t in texts} | set(_kiosk_keys(lang)), lang)
+    return ""
