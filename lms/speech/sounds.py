@@ -189,9 +189,12 @@ def page_sounds(course, lang: str, parts=(), states: dict | None = None) -> Page
 
 @bp.app_template_global()
 def exercise_sounds(state: dict[str, Any]) -> PageSounds:
-    """The clips of one exercise (for its HTML sent back after an answer)."""
-    exercise = state["exercise"]
-    return page_sounds(exercise.lesson.course, state["lang"], (), {"one": state})
+    """The clips of one exercise (for its HTML sent back after an answer); none for a studio
+    preview's exercise, which is not published."""
+    lesson = getattr(state.get("exercise"), "lesson", None)
+    if lesson is None:
+        return PageSounds({})
+    return page_sounds(lesson.course, state["lang"], (), {"one": state})
 
 
 def kiosk_words(lang: str) -> list[str]:

@@ -287,3 +287,48 @@ def test_kiosk_words_are_heard_in_the_learners_language(app, db, voice, tmp_path
     said = {text for text, lang in voice.said if lang == "ru"}
     assert "Пробный курс" in said
     assert len(SPEAKER.findall(page)) >= 2  # the course's name and "I'm finished"
+
+
+# -- the studio ----------------------------------------------------------------------------
+
+def test_the_studio_says_which_sounds_are_human_machine_or_missing(app, db, voice, tmp_path,
+                                                                   auth, client):
+    from lms.accounts.models import Role
+    from lms.author.library import is_letter_or_syllable
+
+    folder = course_copy(tmp_path)
+    (folder / "media" / "sahifa.ogg").write_bytes(real_clip())
+    lesson = folder / "one.tg.md"
+    lesson.write_text(lesson.read_text().replace(
+        "Саҳифаи дуюм.", "Саҳифаи дуюм.\n\n![Саҳифаи дуюм.](media/sahifa.ogg)"))
+    course = import_from(app, folder, db)
+    factories.staff("boss", Role.ADMIN)
+    db.session.commit()
+    auth.staff("boss")
+    page = client.get(f"/author/courses/{course.id}/recordings").text
+    table = page.split('class="data clips"', 1)[1]
+    rows = re.findall(r'<tr class="clip-(\w+)" lang="(\w+)">\s*<td>«(.*?)»', table)
+    assert rows, table[:500]
+    sources = [source for source, _lang, _text in rows]
+    assert "human" in sources and "machine" in sources
+    # a literacy course: its machine-voiced letters and syllables come first
+    first = [text for source, _lang, text in rows if source == "machine"]
+    assert is_letter_or_syllable(rows[0][2]) and rows[0][0] == "machine", rows[:3]
+    assert sources.index("human") > len([t for t in first if is_letter_or_syllable(t)]) - 1
+    assert "Recorded by a person" in page and "Machine voice" in page
+    lesson_page = client.get(f"/author/courses/{course.id}/lessons/one").text
+    assert "What learners hear" in lesson_page and 'class="clip-human"' in lesson_page
+
+
+def test_the_studio_gives_the_reason_a_sound_is_missing(app, db, voice, tmp_path, auth, client,
+                                                        monkeypatch):
+    from lms.accounts.models import Role
+
+    monkeypatch.setattr("lms.speech.available", lambda: (False, "eSpeak NG is not installed"))
+    course = import_from(app, course_copy(tmp_path), db)
+    factories.staff("boss", Role.ADMIN)
+    db.session.commit()
+    auth.staff("boss")
+    page = client.get(f"/author/courses/{course.id}/recordings").text
+    assert page.count("eSpeak NG is not installed") > 10
+    assert 'class="clip-missing"' in page
