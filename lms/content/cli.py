@@ -59,7 +59,7 @@ def check_command(path: Path) -> None:
     sys.exit(0 if report.ok else 1)
 
 
-def _import_folder(folder: Path, label: str) -> None:
+def _import_folder(folder: Path, label: str, clips: bool = True) -> None:
     report = check_path(folder, label)
     _echo_problems(report.lines())
     if not report.ok:
@@ -73,7 +73,7 @@ def _import_folder(folder: Path, label: str) -> None:
         db.session.rollback()
         raise
     click.echo(_("Imported: %(summary)s", summary=report.summary()))
-    if current_app.config.get("MACHINE_CLIPS", True):
+    if clips and current_app.config.get("MACHINE_CLIPS", True):
         for course in imported:
             _make_clips(course)
 
@@ -145,17 +145,21 @@ def clips_command(slug: str | None, missing: bool, make: bool) -> None:
 
 @content_cli.command("import")
 @click.argument("source", type=click.Path(exists=True, path_type=Path))
-def import_command(source: Path) -> None:
+@click.option("--clips/--no-clips", default=True,
+              help="Make the machine voice's missing clips after the import (the default; "
+                   "later: lms content clips --make).")
+def import_command(source: Path, clips: bool) -> None:
     """Import a course folder, a folder of courses, or a signed package (.zip).
 
-    All or nothing: any problem and nothing is written. Re-importing updates in place."""
+    All or nothing: any problem and nothing is written. Re-importing updates in place. Then
+    the clips of the texts that have none are made, committed as they come."""
     if source.is_dir():
-        _import_folder(source, str(source).rstrip("/"))
+        _import_folder(source, str(source).rstrip("/"), clips)
         return
     try:
         with package.open_package(source, list(current_app.config.get("TRUSTED_KEYS") or [])
                                   ) as folder:
-            _import_folder(folder, source.name)
+            _import_folder(folder, source.name, clips)
     except package.PackageError as exc:
         raise click.ClickException(_("%(path)s refused: %(reason)s", path=str(source),
                                      reason=str(exc))) from exc

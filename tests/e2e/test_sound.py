@@ -25,7 +25,8 @@ EVERY = os.environ.get("LMS_E2E_EVERY_LESSON") == "1"
 CONTENT = Path(__file__).resolve().parent.parent.parent / "content"
 
 # Blocks of the page without a speaker, prompts without one (a ```quiz read``` prompt is read,
-# not heard), choices and matching items without one.
+# not heard), choices and matching items without one (a choice that is only a picture has no
+# words to say).
 MISSING_JS = """() => {
   const body = document.querySelector('.page-body');
   const out = [];
@@ -40,6 +41,7 @@ MISSING_JS = """() => {
     if (!has(q)) out.push('prompt: ' + q.textContent.trim().slice(0, 40));
   });
   body.querySelectorAll('label.choice').forEach((c) => {
+    if (!c.textContent.trim()) return;  // a picture without words: nothing to say
     if (!has(c)) out.push('choice: ' + c.textContent.trim().slice(0, 40));
   });
   body.querySelectorAll('.matching .pair').forEach((c) => {
