@@ -106,18 +106,27 @@ def test_every_text_has_a_sound_that_plays(browser, live_server, enrolled_termin
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     keypad_sign_in(page, live_server.url + "/", "1010")
+    assets = sum(len(page.request.get(url).body()) for url in page.evaluate(
+        "() => [...document.querySelectorAll('link[rel=stylesheet]')].map(l => l.href)"
+        ".concat([...document.querySelectorAll('script[src]')].map(s => s.src))"))
     if lang == "ru":
         page.click(".lang-switch a[lang=ru]")
     assert page.get_attribute("html", "lang") == lang
     assert page.locator(".course-list .audio.speak button").count() >= 1  # course names
+    fetched: list[str] = []
+    page.on("request", lambda r: fetched.append(r.url) if "/clips/" in r.url else None)
     missing: list[str] = []
-    played = checked = 0
+    played = checked = biggest = 0
     for lesson_id, pages in voiced_lessons:
         count = pages.get(lang) or next(iter(pages.values()))
         for number in range(1, count + 1):
-            page.goto(f"{live_server.url}/learn/lessons/{lesson_id}?page={number}")
+            fetched.clear()
+            response = page.goto(f"{live_server.url}/learn/lessons/{lesson_id}?page={number}",
+                                 wait_until="networkidle")
             if "/learn/lessons/" not in page.url:
                 continue  # locked for a new learner
+            assert not fetched, fetched  # sound is fetched when played, not with the page
+            biggest = max(biggest, len(response.body()) + assets)
             missing += [f"{lesson_id}/{number} {m}" for m in page.evaluate(MISSING_JS)]
             urls = page.eval_on_selector_all(
                 ".page-body .audio.speak button.audio-btn",
@@ -129,6 +138,7 @@ def test_every_text_has_a_sound_that_plays(browser, live_server, enrolled_termin
                 played += 1
     assert not missing, missing[:20]
     assert played and checked
+    assert biggest <= 60 * 1024, biggest  # the kiosk's page budget, speakers included
     # One tap plays it (and shows it playing); a second speaker stops the first.
     page.goto(f"{live_server.url}/learn/lessons/{voiced_lessons[0][0]}?page=1")
     buttons = page.locator(".page-body .audio.speak button.audio-btn")
