@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
-from html import escape
+from html import escape, unescape
 from typing import Any
 
 from flask import abort, g, has_app_context, send_file
@@ -30,6 +30,7 @@ from ..content import bp
 from ..content.media import path_for
 from ..extensions import db
 from . import clips
+from .marks import SAY_RE
 
 # The kiosk's own words that get a sound (the same msgids as the templates use).
 KIOSK_WORDS = (
@@ -136,8 +137,8 @@ class PageSounds:
         first_say = html.find('<div class="say">') if self.say_instruction else -1
         out = []
         last = 0
-        for match in clips._SAY.finditer(html or ""):
-            text = clips.normalize(clips.unescape(match.group(1) or match.group(2)))
+        for match in SAY_RE.finditer(html or ""):
+            text = clips.normalize(unescape(match.group(1) or match.group(2)))
             clip = self.found.get(clips.text_key(text))
             auto = clip is not None and first_say != -1 and match.start() > first_say
             out.append(html[last:match.start()])

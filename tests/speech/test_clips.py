@@ -332,3 +332,11 @@ def test_the_studio_gives_the_reason_a_sound_is_missing(app, db, voice, tmp_path
     page = client.get(f"/author/courses/{course.id}/recordings").text
     assert page.count("eSpeak NG is not installed") > 10
     assert 'class="clip-missing"' in page
+
+
+def test_a_quiz_read_prompt_is_not_spoken_but_its_choices_are():
+    entry = {"reading": True, "html": {"text": "<p>Хонед: нон</p>", "tail": "",
+                                        "general_feedback": "Офарин!",
+                                        "answers": [{"text": "нон", "feedback": "", "match": ""}]}}
+    assert clips.exercise_texts(entry) == ["Офарин!", "нон"]
+    assert clips.exercise_texts({**entry, "reading": False})[0] == "Хонед: нон"
