@@ -178,7 +178,7 @@
   }
 
   function enhance(root) {
-    var spans = (root || d).querySelectorAll(".audio");
+    var spans = (root || d).querySelectorAll(".audio, .speaker");
     for (var i = 0; i < spans.length; i++) {
       var btn = spans[i].querySelector("button.audio-btn[data-src]");
       var plain = spans[i].querySelector(".audio-plain");

@@ -112,7 +112,7 @@ def speaker(clip: Playable | None, autoplay: bool = False) -> Markup:
     label = escape(_("Listen"))
     extra = " data-autoplay" if autoplay else ""
     return Markup(
-        f'<span class="audio speak"><button type="button" class="audio-btn" data-src="{url}" '
+        f'<span class="speaker"><button type="button" class="audio-btn" data-src="{url}" '
         f'aria-label="{label}" data-source="{clip.source}"{extra} hidden></button>'
         f'<span class="audio-plain"><audio controls preload="none" src="{url}" '
         f'aria-label="{label}"></audio></span></span>')

@@ -163,7 +163,7 @@ def test_the_course_switch_stops_the_machine_voice_at_once(app, db, voice, tmp_p
     course = import_from(app, course_copy(tmp_path), db)
     lesson_id = db.session.scalar(select(Lesson.id).where(Lesson.key == "one"))
     client = kiosk_learner()
-    assert 'class="audio speak"' in client.get(f"/learn/lessons/{lesson_id}").text
+    assert 'class="speaker"' in client.get(f"/learn/lessons/{lesson_id}").text
     course.settings = {**course.settings, "kiosk": {**course.settings["kiosk"],
                                                      "machine_voice": {"tg": False, "ru": True}}}
     db.session.commit()
@@ -218,7 +218,7 @@ def kiosk_learner(app, db, auth, client):
     return sign_in
 
 
-SPEAKER = re.compile(r'<span class="audio speak"><button type="button" class="audio-btn" '
+SPEAKER = re.compile(r'<span class="speaker"><button type="button" class="audio-btn" '
                      r'data-src="(/clips/[0-9a-f]{64}\.ogg)"')
 
 
