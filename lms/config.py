@@ -81,12 +81,19 @@ def from_environment(instance_path: Path) -> dict[str, Any]:
         "PROXY_HOPS": _int("LMS_PROXY_HOPS", 0),
         # Activity and account IRIs of exported xAPI statements start with this.
         "XAPI_BASE_URL": env("LMS_XAPI_BASE_URL") or "https://umed.local/xapi",
+        # Make the machine voice's clips of a course when it is imported or published
+        # (docs/speech.md). Off by default under TESTING, so that importing the bundled courses
+        # in tests stays fast; a test that wants clips sets it to True.
+        "MACHINE_CLIPS": _bool(env("LMS_MACHINE_CLIPS"), True) if env("LMS_MACHINE_CLIPS")
+        else None,
         "TESTING": False,
     }
 
 
 def finalize(config: dict[str, Any], instance_path: Path) -> None:
     """Fill derived settings and refuse an unsafe configuration."""
+    if config.get("MACHINE_CLIPS") is None:
+        config["MACHINE_CLIPS"] = not config.get("TESTING")
     if not config.get("SECRET_KEY"):
         if config.get("TESTING"):
             config["SECRET_KEY"] = secrets.token_urlsafe(32)

@@ -178,7 +178,7 @@
   }
 
   function enhance(root) {
-    var spans = (root || d).querySelectorAll(".audio");
+    var spans = (root || d).querySelectorAll(".audio, .speaker");
     for (var i = 0; i < spans.length; i++) {
       var btn = spans[i].querySelector("button.audio-btn[data-src]");
       var plain = spans[i].querySelector(".audio-plain");
@@ -188,6 +188,20 @@
       btn.hidden = false;
       if (plain) plain.hidden = true;
     }
+  }
+
+  /* A page of a course that says its instruction: its first ::: say speaker plays once, the
+     first time the page is opened in this sign-in; never again by itself. */
+  function sayOnce(root) {
+    var article = (root || d).querySelector("[data-say-instruction]");
+    var btn = article && article.querySelector("button.audio-btn[data-autoplay]");
+    if (!btn) return;
+    var key = "umed-said:" + location.pathname + location.search;
+    try {
+      if (sessionStorage.getItem(key)) return;
+      sessionStorage.setItem(key, "1");
+    } catch (err) { return; }
+    btn.click();
   }
 
   d.addEventListener("click", function (e) {
@@ -327,6 +341,7 @@
         var fresh = holder.firstElementChild;
         box.replaceWith(fresh);
         setupBox(fresh);
+        enhance(fresh);
         if (out.body.message) {
           var note = el("p", "flash flash-success", out.body.message);
           fresh.appendChild(note);
@@ -377,6 +392,7 @@
         if (push) history.pushState({}, "", out.url);
         main.querySelectorAll(".exercise-box").forEach(setupBox);
         enhance(main);
+        sayOnce(main);
         window.scrollTo(0, 0);
         var h = main.querySelector("h1");
         if (h) { h.setAttribute("tabindex", "-1"); h.focus(); }
@@ -392,11 +408,15 @@
 
   function start() {
     var form = d.getElementById("keypad-form");
-    if (form) keypad(form);
+    if (form) {
+      keypad(form);
+      try { sessionStorage.clear(); } catch (err) { /* the next learner hears instructions */ }
+    }
     var box = d.getElementById("idle-warning");
     if (box) idle(box);
     enhance(d);
     d.querySelectorAll(".exercise-box").forEach(setupBox);
+    sayOnce(d);
   }
 
   window.Umed = { csrf: csrf, enhance: enhance };

@@ -24,7 +24,7 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
                # the pages of the domain packages: their blueprints and views
                "lms.content:__init__", "lms.content.views", "lms.learn:__init__",
                "lms.learn.views", "lms.learn.exercise_view", "lms.network:__init__",
-               "lms.network.views")),
+               "lms.network.views", "lms.speech.sounds")),
     ("app", ("lms:__init__", "lms.cli", "lms.demo", "lms.serve", "lms.backup", "lms.models",
              "lms.content.cli", "lms.network.cli", "lms.speech.__main__")),
 ]

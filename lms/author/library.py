@@ -1,5 +1,6 @@
 """A course's pictures and sounds: uploads checked by their content, where each file is used,
-and the places that still want a recording."""
+the places that still want a recording, and which texts are heard in a human voice, which in
+the machine voice, and which not at all (``course_sounds``, a template global)."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from ..content import media
 from ..content.lesson import RECORD_RE, lesson_file_name
 from ..content.models import Course, MediaFile
 from ..extensions import db
-from . import drafts
+from . import bp, drafts
 from .drafts import StudioError
 from .models import Revision
 
@@ -133,3 +134,50 @@ def fill_recording(course: Course, record: str, media_file: MediaFile, author: U
     if not saved:
         raise StudioError(_("There is no recording %(name)s to make.", name=record))
     return saved
+
+
+# -- the sounds of a course's texts ------------------------------------------------------------
+
+@dataclass
+class SoundList:
+    """The clips of the published course: counts per language and source, and the texts in the
+    order to record them (a literacy course's machine-voiced letters and syllables first)."""
+
+    counts: dict[str, dict[str, int]]
+    rows: list
+    available: tuple[bool, str]
+    machine_voice: dict[str, bool]
+
+
+def is_letter_or_syllable(text: str) -> bool:
+    """A letter or syllable of a literacy lesson («А а», «ба», «б — б — б»): every word has at
+    most three letters, and there are at most four words."""
+    words = [w for w in re.split(r"[^\w]+", text) if w]
+    return 0 < len(words) <= 4 and all(len(w) <= 3 and w.isalpha() for w in words)
+
+
+def _order(course: Course, row) -> tuple:
+    from ..content.models import Category
+    from ..speech.clips import HUMAN, MACHINE
+
+    first = (course.category is Category.LITERACY and row.source == MACHINE
+             and is_letter_or_syllable(row.text))
+    rank = 0 if first else {"": 1, MACHINE: 2, HUMAN: 3}[row.source]
+    return (rank, row.lang)
+
+
+@bp.app_template_global()
+def course_sounds(course: Course, lesson: str | None = None) -> SoundList:
+    """What the studio shows of the sounds: for the whole course, or one lesson (its key)."""
+    from ..speech import available
+    from ..speech.clips import HUMAN, MACHINE, machine_voice_on, status
+
+    rows = status(course)
+    if lesson is not None:
+        rows = [row for row in rows if lesson in row.places]
+    counts: dict[str, dict[str, int]] = {}
+    for row in rows:
+        counts.setdefault(row.lang, {HUMAN: 0, MACHINE: 0, "": 0})[row.source] += 1
+    rows.sort(key=lambda row: _order(course, row))
+    voice = {lang: machine_voice_on(course, lang) for lang in counts}
+    return SoundList(counts, rows, available(), voice)

@@ -59,35 +59,107 @@ def check_command(path: Path) -> None:
     sys.exit(0 if report.ok else 1)
 
 
-def _import_folder(folder: Path, label: str) -> None:
+def _import_folder(folder: Path, label: str, clips: bool = True) -> None:
     report = check_path(folder, label)
     _echo_problems(report.lines())
     if not report.ok:
         click.echo(report.summary(), err=True)
         raise click.ClickException(_("nothing was imported"))
     try:
-        for course in report.courses:
-            import_course(course, progress=_progress(course.slug))
+        imported = [import_course(course, progress=_progress(course.slug), make_clips=False)
+                    for course in report.courses]
         db.session.commit()
     except Exception:
         db.session.rollback()
         raise
     click.echo(_("Imported: %(summary)s", summary=report.summary()))
+    if clips and current_app.config.get("MACHINE_CLIPS", True):
+        for course in imported:
+            _make_clips(course)
+
+
+def _committing(label: str, every: int = 25):
+    """A progress bar that commits every ``every`` clips: a long run that is stopped keeps
+    what it made, and the next run goes on from there."""
+    bar = _progress(label)
+
+    def wrap(items):
+        for n, item in enumerate(bar(items), 1):
+            yield item
+            if n % every == 0:
+                db.session.commit()
+
+    return wrap
+
+
+def _make_clips(course: Course) -> None:
+    from ..speech import clips
+
+    report = clips.make_for_course(course, _committing(course.slug))
+    clips.make_kiosk_words()
+    db.session.commit()
+    click.echo(_("Sounds of %(course)s: %(made)s made, %(kept)s kept, %(human)s recorded by "
+                 "people, %(missing)s missing", course=course.slug, made=report.made,
+                 kept=report.kept, human=report.human, missing=report.missing))
+    for reason, count in report.reasons.items():
+        click.echo(f"  {count} × {reason}", err=True)
+
+
+@content_cli.command("clips")
+@click.argument("slug", required=False)
+@click.option("--missing", is_flag=True, help="List every text that has no sound, and why.")
+@click.option("--make", is_flag=True, help="Make the machine clips that are missing.")
+def clips_command(slug: str | None, missing: bool, make: bool) -> None:
+    """The sounds of each course's texts: how many are human, machine, missing.
+
+    With --make, make the missing machine clips (and the kiosk's own words) first."""
+    from ..speech import clips
+
+    query = select(Course).where(Course.retired_at.is_(None)).order_by(Course.slug)
+    if slug:
+        query = query.where(Course.slug == slug)
+    courses = list(db.session.scalars(query))
+    if slug and not courses:
+        raise click.ClickException(_("no course %(slug)s", slug=slug))
+    if make:
+        for course in courses:
+            _make_clips(course)
+    absent = 0
+    for course in courses:
+        rows = clips.status(course)
+        for lang in sorted({r.lang for r in rows}):
+            of_lang = [r for r in rows if r.lang == lang]
+            count = {kind: sum(r.source == kind for r in of_lang)
+                     for kind in (clips.HUMAN, clips.MACHINE, "")}
+            absent += count[""]
+            click.echo(f"{course.slug} {lang}: " + _(
+                "%(human)s human, %(machine)s machine, %(missing)s missing",
+                human=count[clips.HUMAN], machine=count[clips.MACHINE], missing=count[""]))
+            if missing:
+                for row in of_lang:
+                    if not row.source:
+                        where = ", ".join(p or course.slug for p in row.places)
+                        click.echo(f"  [{where}] «{row.text[:60]}»: {row.reason}")
+    sys.exit(1 if missing and absent else 0)
 
 
 @content_cli.command("import")
 @click.argument("source", type=click.Path(exists=True, path_type=Path))
-def import_command(source: Path) -> None:
+@click.option("--clips/--no-clips", default=True,
+              help="Make the machine voice's missing clips after the import (the default; "
+                   "later: lms content clips --make).")
+def import_command(source: Path, clips: bool) -> None:
     """Import a course folder, a folder of courses, or a signed package (.zip).
 
-    All or nothing: any problem and nothing is written. Re-importing updates in place."""
+    All or nothing: any problem and nothing is written. Re-importing updates in place. Then
+    the clips of the texts that have none are made, committed as they come."""
     if source.is_dir():
-        _import_folder(source, str(source).rstrip("/"))
+        _import_folder(source, str(source).rstrip("/"), clips)
         return
     try:
         with package.open_package(source, list(current_app.config.get("TRUSTED_KEYS") or [])
                                   ) as folder:
-            _import_folder(folder, source.name)
+            _import_folder(folder, source.name, clips)
     except package.PackageError as exc:
         raise click.ClickException(_("%(path)s refused: %(reason)s", path=str(source),
                                      reason=str(exc))) from exc

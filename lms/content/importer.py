@@ -16,6 +16,7 @@ from sqlalchemy.orm import selectinload
 
 from .. import clock
 from ..extensions import db
+from ..speech import clips
 from . import media
 from .gift import Question
 from .models import Course, Exercise, Lesson, LessonContent, LessonSnapshot, MediaFile, Module
@@ -29,8 +30,11 @@ def _no_progress(items: Iterable[T]) -> Iterable[T]:
     return items
 
 
-def import_course(source: CourseSource, progress: Progress | None = None) -> Course:
-    """Create or update one course from its checked source; flush, don't commit."""
+def import_course(source: CourseSource, progress: Progress | None = None,
+                  make_clips: bool = True) -> Course:
+    """Create or update one course from its checked source, then (``make_clips``) make the
+    clips of its texts that have none (``lms.speech.clips``; a missing engine only leaves them
+    missing; the ``MACHINE_CLIPS`` setting can turn this off); flush, don't commit."""
     now = clock.now()
     course = db.session.scalar(
         select(Course).where(Course.slug == source.slug)
@@ -59,6 +63,8 @@ def import_course(source: CourseSource, progress: Progress | None = None) -> Cou
     db.session.flush()
     _store_lessons(course, source, modules, now, progress or _no_progress)
     db.session.flush()
+    if make_clips:
+        clips.after_import(course)
     return course
 
 
@@ -135,11 +141,12 @@ def update_lesson(lesson: Lesson, item: LessonSource, now=None) -> None:
         if content is None:
             content = LessonContent(lang=lang)
             lesson.contents.append(content)
-        if content.source != version.text or content.pages != version.pages:
-            changed = changed or content.pages != version.pages or content.title != version.title
+        pages = [clips.mark_page(page) for page in version.pages]  # where the speakers go
+        if content.source != version.text or content.pages != pages:
+            changed = changed or content.pages != pages or content.title != version.title
             content.title = version.title
             content.source = version.text
-            content.pages = list(version.pages)
+            content.pages = pages
             content.source_sha256 = version.sha256
     for lang, content in contents.items():
         if lang not in item.versions:

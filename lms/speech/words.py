@@ -1,0 +1,28 @@
+"""The kiosk's own words that get a sound, in every language (the same msgids as the
+templates use)."""
+
+from __future__ import annotations
+
+from flask import g, has_app_context
+from flask_babel import force_locale
+from flask_babel import lazy_gettext as _l
+
+from .marks import normalize
+
+KIOSK_WORDS = (
+    _l("Continue"), _l("Next"), _l("Back"), _l("Check"), _l("Save"), _l("True"), _l("False"),
+    _l("Right!"), _l("Not quite."), _l("Partly right."), _l("Lesson passed!"), _l("Not passed yet"), _l("Next lesson"),
+    _l("Back to the course"), _l("Take the lesson again"),
+    _l("You have used all your tries. Read the lesson again and try once more."),
+    _l("Choose every right answer."), _l("Tap a word on the left, then its pair on the right."),
+    _l("Sign out"), _l("Sign in"), _l("Your learner number"), _l("Your PIN"), _l("I am here"),
+    _l("Are you still there? You will be signed out in a minute."),
+)
+
+
+def kiosk_words(lang: str) -> list[str]:
+    cache = g.setdefault("_kiosk_words", {}) if has_app_context() else {}
+    if lang not in cache:
+        with force_locale(lang):
+            cache[lang] = [normalize(str(word)) for word in KIOSK_WORDS]
+    return cache[lang]
