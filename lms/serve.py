@@ -10,7 +10,7 @@ import sys
 from sqlalchemy import func, select
 
 
-def _prepare() -> None:
+def _prepare() -> str:
     from . import create_app
     from .accounts.models import User
     from .extensions import db
@@ -30,6 +30,22 @@ def _prepare() -> None:
             print("Demo sign-ins (unless changed with `flask --app wsgi lms demo --password`):")
             print(f"  staff: admin, lecturer, officer, officer2 — password {demo.DEFAULT_PASSWORD}")
             print(f"  learners: 1001–1020 and 2001–2005 — PIN {demo.DEFAULT_PIN}")
+    return app.instance_path
+
+
+def _clips_in_background(instance: str) -> None:
+    """Make the machine voice's missing clips in a process of their own, at low priority, while
+    the server already serves: speakers appear as their clips are ready (within a minute)."""
+    import subprocess
+
+    log = os.path.join(instance, "clips.log")
+    with open(log, "ab") as out:
+        subprocess.Popen([sys.executable, "-m", "flask", "--app", "wsgi", "lms", "content",
+                          "clips", "--make"], stdout=out, stderr=subprocess.STDOUT,
+                         stdin=subprocess.DEVNULL, start_new_session=True,
+                         preexec_fn=lambda: os.nice(10))
+    print(f"Sounds: the machine voice makes the missing clips in the background (the bundled "
+          f"courses take about half an hour on two cores; progress in {log}).")
 
 
 def main() -> None:
@@ -37,7 +53,9 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", 5000)))
     parser.add_argument("--workers", type=int, default=2)
     args = parser.parse_args()
-    _prepare()
+    instance = _prepare()
+    if os.environ.get("LMS_MACHINE_CLIPS", "1") != "0":
+        _clips_in_background(instance)
     if os.environ.get("LMS_KIOSK_ANY_BROWSER") == "1":
         print("DEMO MODE: learners may sign in from any browser (LMS_KIOSK_ANY_BROWSER=1).")
         print("Never use demo mode in a prison: there, only enrolled kiosks accept learners.")

@@ -18,7 +18,7 @@ from .check import check_path
 from .exporter import ExportError, export_course, get_course
 from .giftio import add_questions, export_gift
 from .importer import import_course
-from .models import Course, Lesson
+from .models import Category, Course, Lesson
 from .problems import ContentError
 
 content_cli = AppGroup("content", help="Courses: check, import, export, sign.")
@@ -122,7 +122,8 @@ def clips_command(slug: str | None, missing: bool, make: bool) -> None:
     if slug and not courses:
         raise click.ClickException(_("no course %(slug)s", slug=slug))
     if make:
-        for course in courses:
+        # Literacy courses first: their learners are the ones who cannot read the page.
+        for course in sorted(courses, key=lambda c: c.category is not Category.LITERACY):
             _make_clips(course)
     absent = 0
     for course in courses:
