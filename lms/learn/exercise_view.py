@@ -63,6 +63,8 @@ def build(user: User, exercise: Exercise, read: LessonReading, lang: str, tries:
         "draft": draft if draft is not None else (
             last.response if last is not None and isinstance(last.response, str) else ""),
         "chosen": last.response if last is not None else None,
+        # A ```quiz read``` exercise: its picture answers say nothing (the learner reads).
+        "reading": bool(read.data(exercise).get(lang, {}).get("reading")),
     }
 
 

@@ -89,11 +89,16 @@ def exercise_texts(entry: dict) -> list[str]:
     """The texts of one exercise (``Exercise.data[lang]``) a learner hears; none for a
     ```quiz read``` prompt (the learner reads it), though its choices and feedback are heard."""
     html = entry.get("html") or {}
-    out = [] if entry.get("reading") else [html.get("text", ""), html.get("tail", "")]
+    reading = bool(entry.get("reading"))
+    out = [] if reading else [html.get("text", ""), html.get("tail", "")]
     out.append(html.get("general_feedback", ""))
+    texts = [spoken_text(t) for t in out if t]
     for answer in html.get("answers", []):
-        out += [answer.get("text", ""), answer.get("feedback", ""), answer.get("match", "")]
-    return [spoken_text(t) for t in out if t]
+        # A picture answer says its name, unless the learner is to read the word and find it.
+        texts += [spoken_text(answer.get("text", ""), pictures=not reading),
+                  spoken_text(answer.get("feedback", "")),
+                  spoken_text(answer.get("match", ""), pictures=not reading)]
+    return [t for t in texts if t]
 
 
 def course_texts(course) -> dict[str, Texts]:

@@ -29,10 +29,17 @@ def text_key(text: str) -> str:
     return hashlib.sha256(normalize(text).encode("utf-8")).hexdigest()
 
 
-def spoken_text(html: str) -> str:
+_ALT = re.compile(r'<img\b[^>]*\balt="([^"]*)"')
+
+
+def spoken_text(html: str, pictures: bool = True) -> str:
     """What a learner hears of a piece of safe HTML: its text, without the tags (a sound
-    button's label once, not twice)."""
-    return normalize(unescape(_TAG.sub(" ", _BUTTON.sub(" ", html or ""))))
+    button's label once, not twice); a picture with no words says its label (``pictures``:
+    not where the learner is to read the word and find its picture)."""
+    text = normalize(unescape(_TAG.sub(" ", _BUTTON.sub(" ", html or ""))))
+    if text or not pictures:
+        return text
+    return normalize(unescape(" ".join(_ALT.findall(html or ""))))
 
 
 def say_markers(html: str) -> list[str]:

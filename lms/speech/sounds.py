@@ -83,8 +83,8 @@ class PageSounds:
     def of(self, text: str) -> Markup:
         return speaker(self.found.get(clips.text_key(text)))
 
-    def button(self, html: str) -> Markup:
-        return self.of(clips.spoken_text(html or ""))
+    def button(self, html: str, pictures: bool = True) -> Markup:
+        return self.of(clips.spoken_text(html or "", pictures))
 
     def fill(self, html: str) -> Markup:
         """A page part's HTML with its speaker marks replaced by speakers (or removed); with

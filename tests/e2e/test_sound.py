@@ -116,7 +116,7 @@ def test_every_text_has_a_sound_that_plays(browser, live_server, enrolled_termin
         "() => [...document.querySelectorAll('link[rel=stylesheet]')].map(l => l.href)"
         ".concat([...document.querySelectorAll('script[src]')].map(s => s.src))"))
     if page.get_attribute("html", "lang") != lang:  # the learner's language is remembered
-        page.click(f".lang-switch a[lang={lang}]")
+        page.click(f".lang-switch button[lang={lang}]")
     assert page.get_attribute("html", "lang") == lang
     assert page.locator(".course-list .speaker button").count() >= 1  # course names
     fetched: list[str] = []

@@ -340,3 +340,16 @@ def test_a_quiz_read_prompt_is_not_spoken_but_its_choices_are():
                                         "answers": [{"text": "нон", "feedback": "", "match": ""}]}}
     assert clips.exercise_texts(entry) == ["Офарин!", "нон"]
     assert clips.exercise_texts({**entry, "reading": False})[0] == "Хонед: нон"
+
+
+def test_a_picture_answer_says_its_name_unless_the_word_is_to_be_read():
+    """"Hear the word, tap its picture": each picture card says what it shows. "Read the word,
+    tap its picture": the cards stay silent, or the learner could match by ear."""
+    picture = '<img src="/media/x.svg" alt="анор">'
+    entry = {"html": {"text": "Кадом расм бо ҳарфи А сар мешавад?",
+                      "answers": [{"text": picture, "feedback": "Бале!"}]}}
+    assert "анор" in clips.exercise_texts(entry)
+    assert "анор" not in clips.exercise_texts({**entry, "reading": True})
+    assert clips.spoken_text(picture) == "анор"
+    assert clips.spoken_text(picture, pictures=False) == ""
+    assert clips.spoken_text('<strong>нон</strong> ' + picture) == "нон"  # words come first
