@@ -144,6 +144,21 @@ def preview_revision(course_id: int, revision_id: int):
     return _framed(_render_preview("author/preview.html", shown))
 
 
+@bp.get("/courses/<int:course_id>/files/<path>/preview")
+@reviewer_required
+def preview_file(course_id: int, path: str):
+    """The newest text of a lesson file, also one published outside the studio whose first
+    revision is not recorded yet (looking records nothing)."""
+    course = course_or_404(course_id, review=True)
+    if lesson_file_name(path) is None:
+        abort(404)
+    revisions = drafts.current(course)
+    if path not in revisions:
+        abort(404)
+    shown = preview.build(course, path, revisions[path].text, revisions)
+    return _framed(_render_preview("author/preview.html", shown))
+
+
 @bp.get("/courses/<int:course_id>/history/<path>")
 @reviewer_required
 def history(course_id: int, path: str):
@@ -151,8 +166,11 @@ def history(course_id: int, path: str):
     if path != COURSE_YML and lesson_file_name(path) is None:
         abort(404)
     revisions = drafts.history(course, path)
-    if not revisions:
-        abort(404)
+    if not revisions:  # published outside the studio and not changed since: its one text
+        unsaved = drafts.current(course).get(path)
+        if unsaved is None:
+            abort(404)
+        revisions = [unsaved]
     published = next((r for r in revisions if r.published_at), revisions[-1])
     return render_template("author/history.html", course=course, path=path,
                            revisions=revisions, published=published, action_form=ActionForm(),

@@ -296,7 +296,10 @@ def test_studio_pages_write_nothing_when_looked_at(client, auth, db, sample_cour
     urls = [f"/author/courses/{course.id}", f"/author/courses/{course.id}/settings",
             f"/author/courses/{course.id}/media", f"/author/courses/{course.id}/recordings",
             f"/author/courses/{course.id}/lessons/{lesson.key}",
-            f"/author/courses/{course.id}/lessons/{lesson.key}/tg"]
+            f"/author/courses/{course.id}/lessons/{lesson.key}/tg",
+            f"/author/courses/{course.id}/history/{lesson.key}.tg.md",
+            f"/author/courses/{course.id}/history/course.yml",
+            f"/author/courses/{course.id}/files/{lesson.key}.tg.md/preview"]
     engine = db.session.get_bind()
     writes: list[str] = []
 
@@ -313,3 +316,38 @@ def test_studio_pages_write_nothing_when_looked_at(client, auth, db, sample_cour
         event.remove(engine, "before_cursor_execute", count)
     assert writes == []
     assert db.session.scalar(select(func.count(Revision.id))) == before
+
+
+def test_a_file_never_opened_in_the_studio_has_its_history_and_preview(client, auth, db,
+                                                                      sample_course, lecturer):
+    """Before anybody writes, the published text stands as the only revision: the lesson page
+    links its preview, its history shows it with nothing to compare or restore."""
+    course = sample_course
+    db.session.add(CourseStaff(course_id=course.id, user_id=lecturer.id, role="owner"))
+    db.session.commit()
+    sign_in(auth, "lecturer")
+    lesson = next(le for le in course.lessons if le.active)
+    preview_url = f"/author/courses/{course.id}/files/{lesson.key}.tg.md/preview"
+    page = client.get(f"/author/courses/{course.id}/lessons/{lesson.key}").text
+    assert preview_url in page and "The text as it was published" in page
+    shown = client.get(preview_url)
+    assert shown.status_code == 200 and "kiosk.css" in shown.text
+    assert "sandbox allow-same-origin" in shown.headers["Content-Security-Policy"]
+    published = drafts.current(course)[f"{lesson.key}.tg.md"]
+    assert published.id is None and published.title and published.title in shown.text
+    history = client.get(f"/author/courses/{course.id}/history/{lesson.key}.tg.md").text
+    assert "Nobody has changed this file in the studio yet" in history
+    assert preview_url in history
+    assert "Compare A with B" not in history and 'name="a"' not in history
+    editor = client.get(f"/author/courses/{course.id}/lessons/{lesson.key}/tg").text
+    assert f'src="{preview_url}"' in editor
+    assert client.get(f"/author/courses/{course.id}/files/nothing.tg.md/preview"
+                      ).status_code == 404
+    assert client.get(f"/author/courses/{course.id}/files/course.yml/preview").status_code == 404
+    # Once somebody saves, the history is the recorded one again.
+    _post(client, f"/author/courses/{course.id}/lessons/{lesson.key}/tg",
+          {"text": published.text + "\nМатни нав.\n", "note": "first change"},
+          page=f"/author/courses/{course.id}/lessons/{lesson.key}/tg")
+    history = client.get(f"/author/courses/{course.id}/history/{lesson.key}.tg.md").text
+    assert "first change" in history and "Compare A with B" in history
+    assert "Nobody has changed" not in history
