@@ -19,7 +19,7 @@ from sqlalchemy.orm import selectinload
 from .. import clock
 from ..accounts.models import User
 from ..content.course_settings import placement_of
-from ..content.models import Course, Lesson, Module
+from ..content.models import Course, Exercise, Lesson, Module
 from ..extensions import db
 from .models import LessonProgress, ModuleOpening, OpenedBy
 from .tries import tries
@@ -62,6 +62,39 @@ def part_results(course: Course, lesson: Lesson, right_first: Iterable[int]
             part.key, len(found), sum(1 for i in found if i in right),
             tuple(modules[key] for key in part.modules if key in modules)))
     return results
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What the placement test decided, as its last page tells the learner: the parts and the
+    modules they let the learner skip, and the exercises not answered yet (each later answer
+    may still master a part)."""
+
+    parts: list[PartResult]
+    unanswered: tuple[Exercise, ...]
+
+    @property
+    def skipped(self) -> list[Module]:
+        seen: dict[int, Module] = {}
+        for part in self.parts:
+            if part.mastered:
+                for module in part.modules:
+                    seen.setdefault(module.id, module)
+        return list(seen.values())
+
+
+def outcome(user: User, lesson: Lesson, round_: int, exercises: Iterable[Exercise]
+            ) -> Outcome | None:
+    """The outcome of the learner's round in ``lesson`` if it is its course's placement test
+    (None otherwise), over ``exercises``: those of the version the learner reads, in page
+    order. One query, the round's tries."""
+    if not is_placement_test(lesson.course, lesson):
+        return None
+    exercises = list(exercises)
+    summary = tries(user, [e.id for e in exercises], round_, with_last=False)
+    right = {i for i, t in summary.items() if t.correct and t.count == 1}
+    return Outcome(part_results(lesson.course, lesson, right),
+                   tuple(e for e in exercises if e.id not in summary or not summary[e.id].count))
 
 
 def first_try_right(user: User, lesson: Lesson, round_: int) -> set[int]:

@@ -17,10 +17,10 @@ from ..content.models import Course, Exercise, Lesson
 from ..content.reading import LessonReading
 from ..extensions import db
 from ..i18n import current_language
-from . import answers, bp, exercise_view, responses, tries, viewing
+from . import answers, bp, exercise_view, placement, responses, tries, viewing
 from . import certificates as earned
 from . import visibility as learn
-from .models import LessonProgress, Status
+from .models import LessonProgress, ModuleOpening, Status
 
 
 def _terminal_id() -> int | None:
@@ -89,12 +89,17 @@ def course(course_id: int):
     modules = [(m, [le for le in m.lessons if le.active]) for m in course.modules
                if m.retired_at is None]
     lang = current_language()
+    titles = {}
+    for _module, lessons in modules:
+        for lesson in lessons:
+            content = learn.reading_of(lesson, progress.get(lesson.id)).content(lang)
+            titles[lesson.id] = content.title if content else lesson.key
+    heard = [course.title(lang), course.description(lang), *titles.values(),
+             *(module.title(lang) for module, _lessons in modules)]
     return render_template(
         "learn/course.html", course=course, modules=modules, progress=progress,
-        status=lambda lesson: learn.lesson_status(lesson, progress),
-        content_of=lambda lesson: learn.reading_of(lesson, progress.get(lesson.id)).content(
-            lang),
-        opened_by=lambda lesson: _opened_by(lesson, lang),
+        status=lambda lesson: learn.lesson_status(lesson, progress), titles=titles,
+        heard=heard, opened_by=lambda lesson: _opened_by(lesson, lang),
         totals=learn.course_totals(current_user).get(course.id, (0, 0)),
         next_lesson=learn.next_lesson(course, progress), lang=current_language(),
     )
@@ -136,15 +141,21 @@ def _opened_by(lesson: Lesson, lang: str) -> str | None:
 
 
 def _next_lesson(course) -> Lesson | None:
-    """The course's next lesson as the course page shows it (``visibility.next_lesson``): the
-    course's lessons and the learner's progress in them read in one query."""
+    """The course's next lesson as the course page shows it (``visibility.next_lesson``, past
+    the modules opened for the learner): the course's lessons, the learner's progress in them
+    and the openings read in one query."""
     rows = db.session.execute(
-        select(Lesson, LessonProgress).outerjoin(LessonProgress, and_(
-            LessonProgress.lesson_id == Lesson.id, LessonProgress.user_id == current_user.id))
+        select(Lesson, LessonProgress, ModuleOpening.id)
+        .outerjoin(LessonProgress, and_(LessonProgress.lesson_id == Lesson.id,
+                                        LessonProgress.user_id == current_user.id))
+        .outerjoin(ModuleOpening, and_(ModuleOpening.module_id == Lesson.module_id,
+                                       ModuleOpening.user_id == current_user.id))
         .where(Lesson.course_id == course.id).order_by(Lesson.position, Lesson.id)).all()
     if "lessons" in inspect(course).unloaded:
-        set_committed_value(course, "lessons", [lesson for lesson, _mine in rows])
-    return learn.next_lesson(course, {mine.lesson_id: mine for _l, mine in rows if mine})
+        set_committed_value(course, "lessons", [lesson for lesson, _mine, _o in rows])
+    progress = learn.Progress(((mine.lesson_id, mine) for _l, mine, _o in rows if mine),
+                              {lesson.module_id for lesson, _m, opened in rows if opened})
+    return learn.next_lesson(course, progress)
 
 
 def _result(lesson: Lesson, progress, read: LessonReading, lang: str) -> dict:
@@ -158,9 +169,18 @@ def _result(lesson: Lesson, progress, read: LessonReading, lang: str) -> dict:
                 "text": text if len(text) <= 80 else text[:78] + "…"}
 
     following = _next_lesson(lesson.course) if result.passed else None
+    placed = None
+    if lesson.placement:
+        kinds = read.exercise_kinds()
+        shown = sorted((e for e in read.exercises() if e.id in kinds),
+                       key=lambda e: (read.page_of(e, lang), e.position))
+        placed = placement.outcome(current_user, lesson, progress.round, shown)
     return {"r": result, "again": [link(e) for e in result.again],
             "unwritten": [link(e) for e in result.unwritten],
-            "next": following, "next_title": _title(following, lang) if following else ""}
+            "next": following, "next_title": _title(following, lang) if following else "",
+            "placement": placed and {
+                "skipped": [m.title(lang) for m in placed.skipped],
+                "unanswered": [link(e) for e in placed.unanswered]}}
 
 
 def _result_alone(lesson: Lesson, mine, lang: str):

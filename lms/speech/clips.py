@@ -108,6 +108,10 @@ def course_texts(course) -> dict[str, Texts]:
     found = {lang: Texts(lang) for lang in (course.languages or ["tg"])}
     for lang, texts in found.items():
         texts.add(course.title(lang), "")
+        texts.add(course.description(lang), "")
+        for module in course.modules:
+            if module.retired_at is None:
+                texts.add(module.title(lang), "")
     contents = db.session.execute(
         select(Lesson.key, LessonContent).join(LessonContent.lesson)
         .where(Lesson.course_id == course.id, Lesson.retired_at.is_(None))

@@ -17,6 +17,13 @@ KIOSK_WORDS = (
     _l("Choose every right answer."), _l("Tap a word on the left, then its pair on the right."),
     _l("Sign out"), _l("Sign in"), _l("Your learner number"), _l("Your PIN"), _l("I am here"),
     _l("Are you still there? You will be signed out in a minute."),
+    _l("Start"), _l("Home"), _l("My certificates"), _l("Try these exercises again:"),
+    _l("Write your answer to these:"), _l("Read these pages too:"),
+    _l("You have finished every lesson of this course."),
+    _l("The test is finished"), _l("The test is not finished yet"),
+    _l("You know these already and may skip them:"),
+    _l("Start the course at its beginning: every lesson is for you."),
+    _l("Answer these too: a right answer may let you skip more."),
 )
 
 

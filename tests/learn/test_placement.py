@@ -252,3 +252,33 @@ def test_the_kiosk_continues_and_shows_the_next_lesson_past_the_opened_modules(
     assert f'href="/learn/lessons/{c1.id}"' in page  # the course's next lesson
     a2 = _lesson_of(db, "a2")
     assert kiosk.get(f"/learn/lessons/{a2.id}").status_code == 200  # opened: not locked
+
+
+def test_the_last_page_of_the_test_says_what_it_decided(app, db, placed_course, learner, kiosk):
+    """Not «Lesson passed!» for a test with no pass mark: which modules the learner may skip,
+    which questions are still unanswered, and the way on."""
+    _take_test(app, db, learner, wrong_first=("q3",), unanswered=("q4",))
+    test = _lesson_of(db, "p")
+    page = kiosk.get(f"/learn/lessons/{test.id}?page=1").text
+    result = page.split('id="lesson-result"', 1)[1].split("</section>", 1)[0]
+    assert "Санҷиш тамом шуд" in result and "Дарсро гузаштед" not in result
+    assert "Инҳоро аллакай медонед ва метавонед нахонда гузаред:" in result
+    skipped = result.split("result-skipped", 1)[1].split("</ul>", 1)[0]
+    assert "Ҳарфҳо" in skipped and "Калимаҳо" not in skipped  # m1 mastered, m2 not
+    q4 = db_exercise("q4")
+    assert "Ба инҳо ҳам ҷавоб диҳед" in result and f"#ex-{q4.id}" in result
+    assert f"#ex-{db_exercise('q3').id}" not in result  # answered, though not at first
+    b1 = _lesson_of(db, "b1")
+    assert f'href="/learn/lessons/{b1.id}"' in result  # the first lesson not skipped
+
+
+def test_a_test_with_nothing_mastered_says_start_at_the_beginning(app, db, placed_course,
+                                                                  learner, kiosk):
+    _take_test(app, db, learner, wrong_first=("q1", "q3"))
+    test = _lesson_of(db, "p")
+    result = kiosk.get(f"/learn/lessons/{test.id}?page=1").text.split(
+        'id="lesson-result"', 1)[1].split("</section>", 1)[0]
+    assert "Курсро аз аввал сар кунед" in result and "result-skipped" not in result
+    assert "Ба инҳо ҳам ҷавоб диҳед" not in result
+    a1 = _lesson_of(db, "a1")
+    assert f'href="/learn/lessons/{a1.id}"' in result

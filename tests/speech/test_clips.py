@@ -289,6 +289,35 @@ def test_kiosk_words_are_heard_in_the_learners_language(app, db, voice, tmp_path
     assert len(SPEAKER.findall(page)) >= 2  # the course's name and "I'm finished"
 
 
+def test_the_course_page_speaks_its_modules_lessons_and_way_on(app, db, voice, tmp_path,
+                                                                kiosk_learner):
+    """A learner who cannot read picks a lesson by ear: the course's name and description,
+    each module's and each lesson's title, Start and Home, all found in one query."""
+    from tests.conftest import count_queries
+
+    course = import_from(app, course_copy(tmp_path), db)
+    client = kiosk_learner()
+    said = {text for text, lang in voice.said if lang == "tg"}
+    assert {"Қисми якум", "Курси хурд барои санҷиш."} <= said  # made at import
+    cache.forget()
+    with count_queries(db.session.get_bind()) as statements:
+        page = client.get(f"/learn/courses/{course.id}").text
+    clip_queries = [s for s in statements if "FROM clips" in s]
+    assert len(clip_queries) == 1, clip_queries
+    module = page.split('<section class="module">', 1)[1].split("</section>", 1)[0]
+    assert SPEAKER.search(module.split("<h2>", 1)[1].split("</h2>", 1)[0])
+    items = re.findall(r'<li class="lesson-item[^"]*">(.*?)</li>', module, re.S)
+    assert len(items) == 2
+    for item in items:
+        speaker = SPEAKER.search(item)  # beside the link, not inside it
+        assert speaker and speaker.start() > item.index('class="status"'), item
+    assert SPEAKER.search(page.split('class="lead">', 1)[1].split("</p>", 1)[0])
+    assert SPEAKER.search(page.split('class="crumbs">', 1)[1].split("</nav>", 1)[0])  # Home
+    urls = SPEAKER.findall(page)  # the fake voice says every text with the same clip
+    assert len(urls) >= 7  # name, description, Start, Home, module, two lessons
+    assert all(client.get(url).status_code == 200 for url in set(urls))
+
+
 # -- the studio ----------------------------------------------------------------------------
 
 def test_the_studio_says_which_sounds_are_human_machine_or_missing(app, db, voice, tmp_path,
