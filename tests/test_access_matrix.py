@@ -60,6 +60,7 @@ ROUTES = {
     "author.lesson": "author", "author.edit_lesson": "author",
     "author.preview_lesson": "author", "author.history": "author",
     "author.compare": "author", "author.preview_revision": "author",
+    "author.preview_file": "author",
     "author.restore_revision": "author", "author.media": "author",
     "author.upload_media": "author", "author.delete_media": "author",
     "author.retitle_module": "author", "author.recordings": "author",
