@@ -334,6 +334,10 @@
           form.querySelectorAll("button").forEach(function (b) { b.disabled = false; });
           var fb = box.querySelector(".feedback");
           fb.textContent = out.body.error || "";
+          if (out.body.speaker) {  /* the message's own sound, made by the server */
+            fb.insertAdjacentHTML("afterbegin", out.body.speaker);
+            enhance(fb);
+          }
           return;
         }
         var holder = d.createElement("div");

@@ -17,6 +17,7 @@ from ..content.models import Course, Exercise, Lesson
 from ..content.reading import LessonReading
 from ..extensions import db
 from ..i18n import current_language
+from ..speech.sounds import say
 from . import answers, bp, exercise_view, placement, responses, tries, viewing
 from . import certificates as earned
 from . import visibility as learn
@@ -44,7 +45,8 @@ def _refuse(error: learn.LearnError):
         "done": _("You have already answered this."),
     }.get(error.code, _("Please choose or write an answer first."))
     if request.accept_mimetypes.best == "application/json":
-        return {"error": message, "code": error.code}, 409 if error.code != "bad_answer" else 400
+        return ({"error": message, "code": error.code, "speaker": str(say(message))},
+                409 if error.code != "bad_answer" else 400)
     flash(message, "error")
     return None
 
@@ -122,7 +124,7 @@ def lesson(lesson_id: int):
     except learn.LearnError as error:
         if error.code == "locked":  # say which lesson opens it
             flash(_("This lesson opens when you finish «%(title)s».",
-                    title=_opened_by(lesson, lang) or ""), "error")
+                    title=_opened_by(lesson, lang) or ""), "error lock")  # heard: the lock
         else:
             _refuse(error)
         return redirect(url_for("learn.course", course_id=lesson.course_id))

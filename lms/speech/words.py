@@ -24,6 +24,9 @@ KIOSK_WORDS = (
     _l("You know these already and may skip them:"),
     _l("Start the course at its beginning: every lesson is for you."),
     _l("Answer these too: a right answer may let you skip more."),
+    _l("Please choose or write an answer first."),
+    _l("You have used all your tries for this exercise."), _l("You have already answered this."),
+    _l("This lesson opens when you finish the one before it."),
 )
 
 

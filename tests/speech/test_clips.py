@@ -318,6 +318,28 @@ def test_the_course_page_speaks_its_modules_lessons_and_way_on(app, db, voice, t
     assert all(client.get(url).status_code == 200 for url in set(urls))
 
 
+def test_a_refusal_is_heard_too(app, db, voice, tmp_path, kiosk_learner):
+    """"Choose an answer first" and the lock's message come with their sound, on the page
+    (no JavaScript) and in the kiosk script's answer."""
+    from lms.content.models import Exercise
+    from tests.conftest import csrf_from
+
+    import_from(app, course_copy(tmp_path), db)
+    client = kiosk_learner()
+    exercise = db.session.scalar(select(Exercise).where(Exercise.key == "mc"))
+    page = client.get(f"/learn/lessons/{exercise.lesson_id}?page=2").text
+    refused = client.post(f"/learn/exercises/{exercise.id}", data={
+        "csrf_token": csrf_from(page), "client_id": "d" * 32, "lang": "tg"},
+        headers={"Accept": "application/json"})
+    assert refused.status_code == 400
+    body = refused.get_json()
+    assert body["error"] and SPEAKER.search(body["speaker"])
+    two = db.session.scalar(select(Lesson).where(Lesson.key == "two"))
+    shown = client.get(f"/learn/lessons/{two.id}", follow_redirects=True).text
+    flash = shown.split('class="flashes"', 1)[1].split("</div>", 1)[0]
+    assert "flash-error" in flash and SPEAKER.search(flash), flash
+
+
 # -- the studio ----------------------------------------------------------------------------
 
 def test_the_studio_says_which_sounds_are_human_machine_or_missing(app, db, voice, tmp_path,
