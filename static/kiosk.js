@@ -373,7 +373,7 @@
       holder.innerHTML = html;
       var fresh = holder.querySelector("#lesson-result");
       var now = d.getElementById("lesson-result");
-      if (fresh && now) now.replaceWith(fresh);
+      if (fresh && now) { now.replaceWith(fresh); enhance(fresh); }
     }).catch(function () { /* the page still shows it after a reload */ });
   }
 

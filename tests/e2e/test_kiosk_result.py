@@ -26,10 +26,29 @@ def _box(page, text):
     return page.locator(".exercise-box", has=page.locator(".question", has_text=text))
 
 
+def _voice_the_result(live_server, lang: str) -> None:
+    """The machine clips of the result's headings (the kiosk's words), when the voice is here."""
+    from flask_babel import force_locale
+    from flask_babel import gettext as _
+
+    from lms.extensions import db
+    from lms.speech import available, cache, clips
+
+    if not available()[0]:
+        return
+    with live_server.app.app_context(), force_locale(lang):
+        for word in (_("Lesson passed!"), _("Not passed yet")):
+            if not clips.playable([clips.text_key(word)], lang):
+                clips.make_clip(clips.normalize(word), lang)
+        db.session.commit()
+    cache.forget()
+
+
 @pytest.mark.parametrize(("lang", "number"), [("tg", "1017"), ("ru", "1018")])
 def test_the_learner_is_told_where_they_stand(browser, live_server, enrolled_terminal, lang,
                                               number):
     import_sample(live_server)
+    _voice_the_result(live_server, lang)
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     context.add_cookies([{"name": "lms_terminal", "value": enrolled_terminal("F1", f"Kiosk {lang}"),
                           "url": live_server.url}])
@@ -73,6 +92,12 @@ def test_the_learner_is_told_where_they_stand(browser, live_server, enrolled_ter
     page.wait_for_function("b => document.getElementById('lesson-result').innerText !== b",
                            arg=before)
     assert f"ex-{short.get_attribute('id')[3:]}" not in page.inner_html("#lesson-result")
+    # The new result's speakers are the kiosk's big buttons, not bare audio controls.
+    from lms.speech import available
+
+    if available()[0]:
+        assert page.locator("#lesson-result .speaker button.audio-btn:visible").count() >= 1
+    assert page.locator("#lesson-result .audio-plain:visible").count() == 0
     _shot(page, f"{lang}-last-page-after")
     page.goto(live_server.url + "/learn/")
     _shot(page, f"{lang}-home")
