@@ -36,14 +36,9 @@ def _prepare() -> str:
 def _clips_in_background(instance: str) -> None:
     """Make the machine voice's missing clips in a process of their own, at low priority, while
     the server already serves: speakers appear as their clips are ready (within a minute)."""
-    import subprocess
+    from .speech import later
 
-    log = os.path.join(instance, "clips.log")
-    with open(log, "ab") as out:
-        subprocess.Popen([sys.executable, "-m", "flask", "--app", "wsgi", "lms", "content",
-                          "clips", "--make"], stdout=out, stderr=subprocess.STDOUT,
-                         stdin=subprocess.DEVNULL, start_new_session=True,
-                         preexec_fn=lambda: os.nice(10))
+    log = later.spawn(instance)
     print(f"Sounds: the machine voice makes the missing clips in the background (the bundled "
           f"courses take about half an hour on two cores; progress in {log}).")
 

@@ -26,6 +26,7 @@ from ..content.models import Course, Exercise, Lesson
 from ..content.problems import Problems
 from ..content.sources import CourseSource, MediaSource, StoredCourse
 from ..extensions import db
+from ..speech import clips
 from . import drafts, structure
 from .drafts import StudioError
 from .models import COURSE_YML, Revision, Submission, SubmissionStatus
@@ -164,7 +165,8 @@ def refusal(user: User, submission: Submission) -> str | None:
 
 def publish(submission: Submission, user: User) -> Course:
     """Import the submitted drafts (exactly as ``content import`` would) and mark them
-    published."""
+    published. The human recordings are recorded now; the view has the machine clips made
+    once it has committed (``speech.later``), never inside the request."""
     _ensure_waiting(submission)
     reason = refusal(user, submission)
     if reason:
@@ -178,7 +180,8 @@ def publish(submission: Submission, user: User) -> Course:
     if not check.ok or check.source is None:
         raise StudioError(_("The course has errors now: send it back."))
     now = clock.now()
-    import_course(check.source)
+    import_course(check.source, make_clips=False)
+    clips.after_import(course, machine=False)  # the machine voice: after the commit (later)
     for revision in submitted_revisions(submission):
         revision.published_at = now
     for path, revision in draft_files(course, revisions).items():

@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from ..content.lesson import lesson_file_name
 from ..extensions import db
+from ..speech import later
 from . import bp, drafts, publishing
 from .access import course_or_404, editor_required, reviewer_required
 from .drafts import StudioError
@@ -106,6 +107,7 @@ def publish(submission_id: int):
         flash(str(error), "error")
         return redirect(url_for("author.review", submission_id=submission.id))
     db.session.commit()
+    later.make_later(submission.course.slug)
     flash(_("Published: the kiosks show the new version now."), "success")
     return redirect(url_for("author.review", submission_id=submission.id))
 

@@ -74,8 +74,11 @@ def _import_folder(folder: Path, label: str, clips: bool = True) -> None:
         raise
     click.echo(_("Imported: %(summary)s", summary=report.summary()))
     if clips and current_app.config.get("MACHINE_CLIPS", True):
-        for course in imported:
-            _make_clips(course)
+        from ..speech.later import one_at_a_time
+
+        with one_at_a_time(current_app.instance_path):
+            for course in imported:
+                _make_clips(course)
 
 
 def _committing(label: str, every: int = 25):
@@ -122,9 +125,12 @@ def clips_command(slug: str | None, missing: bool, make: bool) -> None:
     if slug and not courses:
         raise click.ClickException(_("no course %(slug)s", slug=slug))
     if make:
-        # Literacy courses first: their learners are the ones who cannot read the page.
-        for course in sorted(courses, key=lambda c: c.category is not Category.LITERACY):
-            _make_clips(course)
+        from ..speech.later import one_at_a_time
+
+        with one_at_a_time(current_app.instance_path):
+            # Literacy courses first: their learners are the ones who cannot read the page.
+            for course in sorted(courses, key=lambda c: c.category is not Category.LITERACY):
+                _make_clips(course)
     absent = 0
     for course in courses:
         rows = clips.status(course)

@@ -231,9 +231,10 @@ def _wanted(texts: Texts, existing: dict) -> list[str]:
 
 
 def make_for_course(course, progress: Callable | None = None,
-                    only: Iterable[str] | None = None) -> Report:
+                    only: Iterable[str] | None = None, machine: bool = True) -> Report:
     """Record the course's human recordings and make its missing machine clips (``only``:
-    restrict to these texts, e.g. a published lesson's). Flushes, never commits."""
+    restrict to these texts, e.g. a published lesson's; ``machine=False``: the recordings
+    only, which is quick). Flushes, never commits."""
     from ..content.models import MediaFile
     from . import available
 
@@ -253,7 +254,7 @@ def make_for_course(course, progress: Callable | None = None,
                                existing=existing.get((text_key(text), lang, HUMAN)))
             existing[(clip.text_sha256, lang, HUMAN)] = clip
             report.human += 1
-        if not machine_voice_on(course, lang):
+        if not machine or not machine_voice_on(course, lang):
             continue
         todo = _wanted(texts, existing)
         report.kept += len(texts.places) - len(todo)
@@ -301,14 +302,16 @@ def make_kiosk_words() -> Report:
 
 
 def after_import(course, progress: Callable | None = None, only: Iterable[str] | None = None,
-                 ) -> Report | None:
-    """What the importer (and so the studio's publication) calls: make the course's clips
-    unless the configuration says not to (``MACHINE_CLIPS``, off in tests unless a test turns
-    it on); a failing engine never fails the import."""
+                 machine: bool = True) -> Report | None:
+    """What the importer calls: make the course's clips unless the configuration says not to
+    (``MACHINE_CLIPS``, off in tests unless a test turns it on); a failing engine never fails
+    the import. ``machine=False`` (a studio publication, whose machine clips are made after
+    it is committed: ``later``) records the human recordings only."""
     if not current_app.config.get("MACHINE_CLIPS", True):
         return None
-    report = make_for_course(course, progress, only)
-    make_kiosk_words()
+    report = make_for_course(course, progress, only, machine=machine)
+    if machine:
+        make_kiosk_words()
     from .cache import forget
 
     forget()

@@ -6,7 +6,7 @@ import io
 import re
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from lms.author import drafts
 from lms.author.models import Submission, SubmissionStatus
@@ -351,3 +351,52 @@ def test_a_file_never_opened_in_the_studio_has_its_history_and_preview(client, a
     history = client.get(f"/author/courses/{course.id}/history/{lesson.key}.tg.md").text
     assert "first change" in history and "Compare A with B" in history
     assert "Nobody has changed" not in history
+
+
+def test_a_publication_commits_at_once_and_its_clips_are_made_after(
+        app, client, auth, db, course, lecturer, reviewer, runner, monkeypatch, tmp_path):
+    """The machine voice never works inside the reviewer's request: the publication is
+    committed, then the clips are made by ``lms content clips SLUG --make`` in a process of its
+    own (started here, run here by the CLI runner)."""
+    from lms.author import publishing
+    from lms.speech import cache, clips, later
+
+    said: list[str] = []
+    started: list[list[str]] = []
+
+    def fake_speak(text: str, lang: str) -> bytes:
+        said.append(text)
+        from tests.speech.test_clips import real_clip
+
+        return real_clip()
+
+    class FakePopen:
+        def __init__(self, args, **kwargs):
+            started.append(list(args))
+            assert kwargs["start_new_session"] and kwargs["stdin"] is not None
+
+    monkeypatch.setitem(app.config, "MACHINE_CLIPS", True)
+    monkeypatch.setattr("lms.speech.speak", fake_speak)
+    monkeypatch.setattr(later.subprocess, "Popen", FakePopen)
+    monkeypatch.setattr(app, "instance_path", str(tmp_path))
+    cache.forget()
+    with app.test_request_context():
+        submission = publishing.submit(course, lecturer)
+        db.session.commit()
+    sign_in(auth, "reviewer")
+    response = _post(client, f"/author/review/{submission.id}/publish",
+                     page=f"/author/review/{submission.id}")
+    assert response.status_code == 302
+    assert db.session.get(Submission, submission.id).status is SubmissionStatus.PUBLISHED
+    assert said == []  # nothing was spoken inside the request
+    assert started == [later.command(course.slug)]
+    assert started[0][-2:] == [course.slug, "--make"]
+    assert (tmp_path / "clips.log").exists()
+    machine = select(func.count()).select_from(clips.Clip).where(
+        clips.Clip.source == clips.MACHINE, clips.Clip.sha256.is_not(None))
+    before = db.session.scalar(machine)
+    result = runner.invoke(args=started[0][started[0].index("lms"):])
+    assert result.exit_code == 0, result.output
+    assert said and "Салом" in " ".join(said)
+    assert db.session.scalar(machine) > before
+    assert (tmp_path / "clips.lock").exists()  # made holding the instance's clip lock
