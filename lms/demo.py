@@ -124,7 +124,7 @@ def load_courses(folder: Path, progress=None) -> list[Course]:
     report = check_path(folder)
     if not report.ok:
         raise DemoError("\n".join(str(line) for line in report.lines()))
-    return [import_course(source, progress=progress, make_clips=False)
+    return [import_course(source, progress=progress)
             for source in report.courses]
 
 

@@ -180,7 +180,7 @@ def publish(submission: Submission, user: User) -> Course:
     if not check.ok or check.source is None:
         raise StudioError(_("The course has errors now: send it back."))
     now = clock.now()
-    import_course(check.source, make_clips=False)
+    import_course(check.source)
     clips.after_import(course, machine=False)  # the machine voice: after the commit (later)
     for revision in submitted_revisions(submission):
         revision.published_at = now

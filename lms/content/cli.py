@@ -66,7 +66,7 @@ def _import_folder(folder: Path, label: str, clips: bool = True) -> None:
         click.echo(report.summary(), err=True)
         raise click.ClickException(_("nothing was imported"))
     try:
-        imported = [import_course(course, progress=_progress(course.slug), make_clips=False)
+        imported = [import_course(course, progress=_progress(course.slug))
                     for course in report.courses]
         db.session.commit()
     except Exception:

@@ -16,11 +16,11 @@ from sqlalchemy.orm import selectinload
 
 from .. import clock
 from ..extensions import db
-from ..speech import clips
 from . import media
 from .gift import Question
 from .models import Course, Exercise, Lesson, LessonContent, LessonSnapshot, MediaFile, Module
 from .sources import CourseSource, LessonSource
+from .speaker_marks import mark_page
 
 T = TypeVar("T")
 Progress = Callable[[Iterable[T]], Iterable[T]]
@@ -30,11 +30,10 @@ def _no_progress(items: Iterable[T]) -> Iterable[T]:
     return items
 
 
-def import_course(source: CourseSource, progress: Progress | None = None,
-                  make_clips: bool = True) -> Course:
-    """Create or update one course from its checked source, then (``make_clips``) make the
-    clips of its texts that have none (``lms.speech.clips``; a missing engine only leaves them
-    missing; the ``MACHINE_CLIPS`` setting can turn this off); flush, don't commit."""
+def import_course(source: CourseSource, progress: Progress | None = None) -> Course:
+    """Create or update one course from its checked source; flush, don't commit. Its sounds
+    are the caller's to make (``lms.speech.clips.after_import``, or in the background): the
+    content engine knows nothing of the machine voice."""
     now = clock.now()
     course = db.session.scalar(
         select(Course).where(Course.slug == source.slug)
@@ -63,8 +62,6 @@ def import_course(source: CourseSource, progress: Progress | None = None,
     db.session.flush()
     _store_lessons(course, source, modules, now, progress or _no_progress)
     db.session.flush()
-    if make_clips:
-        clips.after_import(course)
     return course
 
 
@@ -141,7 +138,7 @@ def update_lesson(lesson: Lesson, item: LessonSource, now=None) -> None:
         if content is None:
             content = LessonContent(lang=lang)
             lesson.contents.append(content)
-        pages = [clips.mark_page(page) for page in version.pages]  # where the speakers go
+        pages = [mark_page(page) for page in version.pages]  # where the speakers go
         if content.source != version.text or content.pages != pages:
             changed = changed or content.pages != pages or content.title != version.title
             content.title = version.title

@@ -28,8 +28,8 @@ from sqlalchemy import Float, String, Text, UniqueConstraint, select, tuple_
 from sqlalchemy.orm import Mapped, mapped_column
 
 from .. import clock
+from ..content.speaker_marks import mark_page, normalize, say_markers, spoken_text, text_key
 from ..extensions import db
-from .marks import mark_page, normalize, say_markers, spoken_text, text_key
 
 __all__ = ["HUMAN", "MACHINE", "Clip", "mark_page", "normalize", "say_markers", "spoken_text",
            "text_key"]

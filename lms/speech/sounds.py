@@ -23,8 +23,8 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from markupsafe import Markup
 
+from ..content.speaker_marks import SAY_RE
 from . import cache, clips
-from .marks import SAY_RE
 from .words import kiosk_words
 
 

@@ -7,7 +7,7 @@ from flask import g, has_app_context
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 
-from .marks import normalize
+from ..content.speaker_marks import normalize
 
 KIOSK_WORDS = (
     _l("Continue"), _l("Next"), _l("Back"), _l("Check"), _l("Save"), _l("True"), _l("False"),

@@ -63,6 +63,7 @@ def import_from(app, folder: Path, db) -> Course:
         sources, problems = load_tree(folder)
         assert not problems.errors, [str(p) for p in problems.errors]
         course = import_course(sources[0])
+        clips.after_import(course)
         db.session.commit()
     return course
 
