@@ -178,6 +178,19 @@
   }
 
   function enhance(root) {
+    /* A speaker comes as a plain audio control; its large button is made here. */
+    var speakers = (root || d).querySelectorAll(".speaker > audio");
+    for (var j = 0; j < speakers.length; j++) {
+      var plainAudio = speakers[j], box = plainAudio.parentNode;
+      var made = d.createElement("button");
+      made.type = "button";
+      made.className = "audio-btn";
+      made.hidden = true;
+      made.setAttribute("data-src", plainAudio.getAttribute("src"));
+      made.setAttribute("aria-label", plainAudio.getAttribute("aria-label") || "");
+      if (box.hasAttribute("data-autoplay")) made.setAttribute("data-autoplay", "");
+      box.replaceChild(made, plainAudio);
+    }
     var spans = (root || d).querySelectorAll(".audio, .speaker");
     for (var i = 0; i < spans.length; i++) {
       var btn = spans[i].querySelector("button.audio-btn[data-src]");

@@ -8,7 +8,7 @@ by ``content.views``).
   title, in the learner's language; all of them are looked up in one query per page.
 
 A speaker is a plain ``<audio controls preload="none">`` (nothing is fetched before it is
-played); the kiosk script turns it into a large button. A course whose machine voice is off
+played); the kiosk script puts a large button in its place. A course whose machine voice is off
 for a language offers only its human recordings in that language.
 """
 
@@ -60,17 +60,16 @@ def lookup(keys, lang: str) -> dict[str, Playable]:
 
 
 def speaker(clip: Playable | None, autoplay: bool = False) -> Markup:
-    """The speaker of one clip (empty without a clip)."""
+    """The speaker of one clip (empty without a clip): a plain audio control, which fetches
+    nothing before it is played and works without JavaScript; the kiosk script puts its large
+    button in its place. Kept small: a page has dozens (the 60 KB page budget)."""
     if clip is None:
         return Markup("")
-    url = escape(clip.url)
-    label = escape(_("Listen"))
     extra = " data-autoplay" if autoplay else ""
     return Markup(
-        f'<span class="speaker"><button type="button" class="audio-btn" data-src="{url}" '
-        f'aria-label="{label}" data-source="{clip.source}"{extra} hidden></button>'
-        f'<span class="audio-plain"><audio controls preload="none" src="{url}" '
-        f'aria-label="{label}"></audio></span></span>')
+        f'<span class="speaker" data-source="{clip.source}"{extra}><audio controls '
+        f'preload="none" src="{escape(clip.url)}" aria-label="{escape(_("Listen"))}"></audio>'
+        f'</span>')
 
 
 class PageSounds:

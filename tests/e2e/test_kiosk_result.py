@@ -97,7 +97,7 @@ def test_the_learner_is_told_where_they_stand(browser, live_server, enrolled_ter
 
     if available()[0]:
         assert page.locator("#lesson-result .speaker button.audio-btn:visible").count() >= 1
-    assert page.locator("#lesson-result .audio-plain:visible").count() == 0
+    assert page.locator("#lesson-result audio:visible").count() == 0
     _shot(page, f"{lang}-last-page-after")
     page.goto(live_server.url + "/learn/")
     _shot(page, f"{lang}-home")

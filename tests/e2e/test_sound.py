@@ -111,7 +111,7 @@ def test_every_text_has_a_sound_that_plays(browser, live_server, enrolled_termin
     page = context.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
-    keypad_sign_in(page, live_server.url + "/", "1010")
+    keypad_sign_in(page, live_server.url + "/", "1012")
     assets = sum(len(page.request.get(url).body()) for url in page.evaluate(
         "() => [...document.querySelectorAll('link[rel=stylesheet]')].map(l => l.href)"
         ".concat([...document.querySelectorAll('script[src]')].map(s => s.src))"))
