@@ -66,10 +66,10 @@ def speaker(clip: Playable | None, autoplay: bool = False) -> Markup:
     if clip is None:
         return Markup("")
     extra = " data-autoplay" if autoplay else ""
+    label = escape(_("Listen"))
     return Markup(
         f'<span class="speaker" data-source="{clip.source}"{extra}><audio controls '
-        f'preload="none" src="{escape(clip.url)}" aria-label="{escape(_("Listen"))}"></audio>'
-        f'</span>')
+        f'preload="none" src="{escape(clip.url)}" aria-label="{label}"></audio></span>')
 
 
 class PageSounds:
