@@ -72,6 +72,12 @@ class LessonReading:
             return [e for e in self.lesson.exercises if e.active]
         return [e for e in self.lesson.exercises if e.key in self.shown.exercises]
 
+    def in_page_order(self, lang: str | None) -> list[Exercise]:
+        """The exercises that count, as a learner in ``lang`` meets them page by page."""
+        kinds = self.exercise_kinds()
+        return sorted((e for e in self.exercises() if e.id in kinds),
+                      key=lambda e: (self.page_of(e, lang), e.position))
+
     def data(self, exercise: Exercise) -> dict[str, Any]:
         """The exercise's ``data`` (per language) at this version."""
         entry = self.shown.exercises.get(exercise.key) if self.shown is not None else None

@@ -128,8 +128,7 @@ def lesson_result(user: User, lesson: Lesson, mine: LessonProgress, read: Lesson
         return LessonResult(score_, mark, True)
     kinds = read.exercise_kinds()
     summary = tries(user, kinds, mine.round, with_last=False)
-    exercises = sorted((e for e in read.exercises() if e.id in kinds),
-                       key=lambda e: (read.page_of(e, lang), e.position))
+    exercises = read.in_page_order(lang)
     below = score_ < mark
     again = tuple(e for e in exercises if is_graded(kinds[e.id]) and below
                   and not summary.get(e.id, Tries()).correct

@@ -173,10 +173,8 @@ def _result(lesson: Lesson, progress, read: LessonReading, lang: str) -> dict:
     following = _next_lesson(lesson.course) if result.passed else None
     placed = None
     if lesson.placement:
-        kinds = read.exercise_kinds()
-        shown = sorted((e for e in read.exercises() if e.id in kinds),
-                       key=lambda e: (read.page_of(e, lang), e.position))
-        placed = placement.outcome(current_user, lesson, progress.round, shown)
+        placed = placement.outcome(current_user, lesson, progress.round,
+                                   read.in_page_order(lang))
     return {"r": result, "again": [link(e) for e in result.again],
             "unwritten": [link(e) for e in result.unwritten],
             "next": following, "next_title": _title(following, lang) if following else "",
